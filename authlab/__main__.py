@@ -1,0 +1,5 @@
+import sys
+
+from authlab.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""Is everything the course needs installed? One row per requirement, and how to fix it."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import html
+import importlib.metadata as metadata
+import platform
+import sys
+
+from packaging.requirements import Requirement
+from packaging.version import InvalidVersion, Version
+
+FIX = "pip install -e '.[test,instructor]'  (from the course folder)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    name: str
+    wanted: str
+    installed: str | None
+    extra: str | None
+
+    @property
+    def ok(self) -> bool:
+        if self.installed is None:
+            return False
+        try:
+            return Requirement(f"{self.name}{self.wanted}").specifier.contains(
+                Version(self.installed), prereleases=True
+            )
+        except InvalidVersion:
+            return True
+
+
+class Report(list):
+    """The rows of an environment check; renders as a table in a notebook."""
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for row in self if row.extra is None)
+
+    @property
+    def problems(self) -> list[Row]:
+        return [row for row in self if not row.ok]
+
+    def summary(self) -> str:
+        core = [row for row in self if row.extra is None]
+        missing = [row for row in core if not row.ok]
+        if not missing:
+            return f"All {len(core)} course packages present (Python {platform.python_version()})."
+        names = ", ".join(f"{row.name}{row.wanted}" for row in missing)
+        return f"{len(missing)} of {len(core)} course packages missing or too old: {names}. Fix: {FIX}"
+
+    def __str__(self) -> str:
+        lines = [f"{'package':28} {'wanted':14} {'installed':12} ok"]
+        for row in self:
+            label = row.name + (f" [{row.extra}]" if row.extra else "")
+            mark = "yes" if row.ok else ("no" if row.extra is None else "optional, no")
+            lines.append(f"{label:28} {row.wanted or 'any':14} {row.installed or '-':12} {mark}")
+        return "\n".join(lines + ["", self.summary()])
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(row.name)}{' <i>(' + row.extra + ')</i>' if row.extra else ''}</td>"
+            f"<td>{html.escape(row.wanted or 'any')}</td><td>{row.installed or '&mdash;'}</td>"
+            f"<td>{'&#9989;' if row.ok else ('&#10060;' if row.extra is None else '&#9898;')}</td></tr>"
+            for row in self
+        )
+        return (
+            "<table><tr><th>package</th><th>wanted</th><th>installed</th><th></th></tr>"
+            f"{rows}</table><p>{html.escape(self.summary())}</p>"
+        )
+
+
+def check_environment(distribution: str = "authlab") -> Report:
+    """Compare what ``distribution`` declares with what is installed."""
+    try:
+        declared = metadata.requires(distribution) or []
+    except metadata.PackageNotFoundError:
+        raise RuntimeError(f"The {distribution} package is not installed. Fix: {FIX}") from None
+    report = Report()
+    for line in declared:
+        requirement = Requirement(line)
+        extra = _extra_of(requirement)
+        if requirement.marker and extra is None and not requirement.marker.evaluate():
+            continue
+        report.append(_row(requirement, extra))
+        for needed in _extra_requirements(requirement):
+            report.append(_row(needed, extra))
+    return report
+
+
+def _row(requirement: Requirement, extra: str | None) -> Row:
+    try:
+        installed = metadata.version(requirement.name)
+    except metadata.PackageNotFoundError:
+        installed = None
+    return Row(requirement.name, str(requirement.specifier), installed, extra)
+
+
+def _extra_requirements(requirement: Requirement) -> list[Requirement]:
+    """What ``pyjwt[crypto]``-style extras pull in (cryptography for RS256, say)."""
+    try:
+        lines = metadata.requires(requirement.name) or []
+    except metadata.PackageNotFoundError:
+        return []
+    wanted = []
+    for line in map(Requirement, lines):
+        if line.marker and any(line.marker.evaluate({"extra": e}) for e in requirement.extras):
+            wanted.append(line)
+    return wanted
+
+
+def _extra_of(requirement: Requirement) -> str | None:
+    marker = str(requirement.marker or "")
+    if "extra ==" in marker:
+        return marker.split("extra ==", 1)[1].strip().strip("'\"")
+    return None
+
+
+def main(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="authlab check", description=__doc__).parse_args(argv)
+    try:
+        report = check_environment()
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(report)
+    return 0 if report.ok else 1

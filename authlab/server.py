@@ -1,0 +1,361 @@
+"""Run WSGI apps (Flask or any other) in a background thread of the learner's kernel.
+
+``serve(app)`` binds 127.0.0.1 on a free port and answers at once. Re-running the
+cell that started a server replaces it (servers are keyed by name), stopping takes
+milliseconds, and every server stops when the kernel exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import dataclasses
+import errno
+import html
+import importlib.util
+import os
+import selectors
+import socket
+import socketserver
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
+
+HOST = "127.0.0.1"
+LOG_SIZE = 1000
+_JOIN_TIMEOUT = 2.0
+
+__all__ = ["PortInUseError", "Exchange", "Server", "serve", "running", "stop_all"]
+
+
+class PortInUseError(OSError):
+    """The requested port is already bound by another program or server."""
+
+    def __init__(self, port: int):
+        super().__init__(
+            errno.EADDRINUSE,
+            f"Port {port} on {HOST} is already in use. Stop whatever holds it "
+            f"(authlab.running() lists this kernel's servers), or leave out port= "
+            f"to get a free one.",
+        )
+        self.port = port
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+@dataclasses.dataclass(frozen=True)
+class Exchange:
+    """One request the server answered, as it crossed the wire."""
+
+    method: str
+    path: str
+    status: int
+    request_headers: dict[str, str]
+    response_headers: list[tuple[str, str]]
+    elapsed_ms: float
+
+    @property
+    def cookies_set(self) -> list[str]:
+        """Names of the cookies this response set (or cleared)."""
+        return [
+            value.split("=", 1)[0].strip()
+            for name, value in self.response_headers
+            if name.lower() == "set-cookie"
+        ]
+
+    def __str__(self) -> str:
+        line = f"{self.method} {self.path} -> {self.status} ({self.elapsed_ms:.1f} ms)"
+        if self.cookies_set:
+            line += "  set-cookie: " + ", ".join(self.cookies_set)
+        return line
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its per-request stderr line; the Server keeps a log."""
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
+class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
+    """Werkzeug's threaded server with a stop that never waits for a poll interval.
+
+    The accept loop sleeps in select() on the listening socket and a wake-up socket,
+    so stop() is noticed at once. Open keep-alive connections are tracked and shut
+    down on stop, so no handler thread outlives its server.
+    """
+
+    multithread = True
+    daemon_threads = True
+
+    def __init__(self, app, sock: socket.socket, thread_prefix: str):
+        super().__init__(HOST, sock.getsockname()[1], app, handler=_QuietHandler, fd=sock.fileno())
+        sock.close()  # werkzeug works on a duplicate of the descriptor
+        self._thread_prefix = thread_prefix
+        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._lock = threading.Lock()
+        self._wake_r, self._wake_w = socket.socketpair()
+
+    def serve_until_stopped(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while True:
+                for key, _ in selector.select():
+                    if key.fileobj is self._wake_r:
+                        return
+                    self._handle_request_noblock()
+
+    def process_request(self, request, client_address) -> None:
+        thread = threading.Thread(
+            target=self._serve_connection,
+            args=(request, client_address),
+            name=f"{self._thread_prefix}-connection",
+            daemon=True,
+        )
+        with self._lock:
+            self._connections[request] = thread
+        thread.start()
+
+    def _serve_connection(self, request, client_address) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            with self._lock:
+                self._connections.pop(request, None)
+            self.shutdown_request(request)
+
+    def wake(self) -> None:
+        self._wake_w.send(b"x")
+
+    def close_everything(self, timeout: float) -> list[threading.Thread]:
+        """Close the listener and every open connection; return threads still busy."""
+        self.server_close()
+        self._wake_r.close()
+        self._wake_w.close()
+        with self._lock:
+            connections = list(self._connections.items())
+        for conn, _ in connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        deadline = time.monotonic() + timeout
+        for _, thread in connections:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return [thread for _, thread in connections if thread.is_alive()]
+
+
+class _Recorder:
+    """WSGI middleware that records each exchange into the server's log."""
+
+    def __init__(self, app, server: Server):
+        self.app = app
+        self.server = server
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+
+        def recording_start_response(status, headers, exc_info=None):
+            exchange = Exchange(
+                method=environ.get("REQUEST_METHOD", ""),
+                path=environ.get("PATH_INFO", "") + _query(environ),
+                status=int(status.split(" ", 1)[0]),
+                request_headers=_request_headers(environ),
+                response_headers=list(headers),
+                elapsed_ms=(time.perf_counter() - started) * 1000,
+            )
+            self.server._record(exchange)
+            if exc_info is None:
+                return start_response(status, headers)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, recording_start_response)
+
+
+def _query(environ) -> str:
+    query = environ.get("QUERY_STRING", "")
+    return f"?{query}" if query else ""
+
+
+def _request_headers(environ) -> dict[str, str]:
+    headers = {
+        key[5:].replace("_", "-").title(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").title()] = environ[key]
+    return headers
+
+
+class Server:
+    """A running in-kernel server: ``.url``, ``.stop()``, ``.log``; a context manager."""
+
+    def __init__(self, app, name: str, port: int = 0, log: bool = False):
+        self.app = app
+        self.name = name
+        self.print_requests = log
+        self.log: collections.deque[Exchange] = collections.deque(maxlen=LOG_SIZE)
+        self._log_lock = threading.Lock()
+        self._wsgi = _WSGIServer(_Recorder(app, self), _bind(port), f"authlab-{name}")
+        self.port: int = self._wsgi.port
+        self.url = f"http://{HOST}:{self.port}"
+        self._thread = threading.Thread(
+            target=self._wsgi.serve_until_stopped, name=f"authlab-{name}", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
+    def proxy_url(self) -> str | None:
+        """The link through jupyter-server-proxy, for the learner's own browser."""
+        prefix = _proxy_prefix()
+        return f"{prefix}{self.port}/" if prefix else None
+
+    def stop(self, timeout: float = _JOIN_TIMEOUT) -> None:
+        """Stop accepting, close open connections and wait for handler threads."""
+        if _registry.get(self.name) is self:
+            del _registry[self.name]
+        if not self._thread.is_alive():
+            return
+        self._wsgi.wake()
+        self._thread.join(timeout)
+        stuck = self._wsgi.close_everything(timeout)
+        if stuck:
+            print(
+                f"authlab: server {self.name!r} stopped, but {len(stuck)} request(s) were still "
+                f"running after {timeout:.0f} s (does a view loop forever?)."
+            )
+
+    def clear_log(self) -> None:
+        with self._log_lock:
+            self.log.clear()
+
+    def _record(self, exchange: Exchange) -> None:
+        with self._log_lock:
+            self.log.append(exchange)
+        if self.print_requests:
+            print(f"[{self.name}] {exchange}")
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        text = f"<authlab server {self.name!r} {state} at {self.url}/"
+        if self.proxy_url:
+            text += f", in your browser: {self.proxy_url}"
+        return text + ">"
+
+    def _repr_html_(self) -> str:
+        state = "running" if self.running else "stopped"
+        link = self.proxy_url or f"{self.url}/"
+        return (
+            f"<code>{html.escape(self.name)}</code> {state} at "
+            f'<a href="{html.escape(link)}" target="_blank">{html.escape(link)}</a>'
+            f" <small>(from Python: <code>{html.escape(self.url)}</code>)</small>"
+        )
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUseError(port) from None
+        raise
+    return sock
+
+
+def _proxy_prefix() -> str | None:
+    """``<base_url>proxy/`` when a Jupyter server with jupyter-server-proxy hosts us."""
+    if importlib.util.find_spec("jupyter_server_proxy") is None:
+        return None
+    hub_prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+    if hub_prefix:
+        return hub_prefix.rstrip("/") + "/proxy/"
+    if not _in_kernel():
+        return None
+    try:
+        from jupyter_server.serverapp import list_running_servers
+    except ImportError:
+        return None
+    cwd = os.path.realpath(os.getcwd())
+    for info in list_running_servers():
+        root = os.path.realpath(info.get("root_dir") or info.get("notebook_dir") or "/")
+        if cwd == root or cwd.startswith(root.rstrip(os.sep) + os.sep):
+            return info.get("base_url", "/").rstrip("/") + "/proxy/"
+    return None
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+_registry: dict[str, Server] = {}
+_registry_lock = threading.Lock()
+
+
+def serve(
+    app: Callable[[dict, Callable], Iterable[bytes]],
+    name: str | None = None,
+    port: int = 0,
+    *,
+    log: bool = False,
+    show: bool = True,
+) -> Server:
+    """Start ``app`` on 127.0.0.1 in a background thread and return its handle.
+
+    ``name`` defaults to the Flask app's name; starting another server with the same
+    name stops the old one first, so re-running a cell never fails with "address
+    already in use". ``port=0`` (the default) takes a free port. ``log=True`` prints
+    a line per request; ``server.log`` keeps them either way.
+    """
+    name = name or getattr(app, "name", None) or "server"
+    with _registry_lock:
+        previous = _registry.pop(name, None)
+        if previous is not None:
+            previous.stop()
+        server = Server(app, name, port, log=log)
+        _registry[name] = server
+    if show and _in_kernel():
+        from IPython.display import display
+
+        display(server)
+    return server
+
+
+def running() -> dict[str, Server]:
+    """The servers this kernel is running, by name."""
+    return dict(_registry)
+
+
+def stop_all() -> None:
+    """Stop every server this kernel started."""
+    for server in list(_registry.values()):
+        server.stop()
+
+
+atexit.register(stop_all)

@@ -1,6 +1,7 @@
 """authlab: the support package of a hands-on course on sessions, cookies and JWT."""
 
 from authlab.envcheck import check_environment
+from authlab.record import record
 from authlab.server import Exchange, PortInUseError, Server, running, serve, stop_all
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "PortInUseError",
     "Server",
     "check_environment",
+    "record",
     "running",
     "serve",
     "stop_all",

@@ -1,0 +1,422 @@
+"""Record what a ``requests.Session`` sends and receives, and draw it as a sequence diagram.
+
+    with authlab.record() as rec:
+        rec.session.post(server.url + "/login", json={"username": "alice", "password": "..."})
+        rec.session.get(server.url + "/profile")
+    rec          # in Jupyter: an SVG sequence diagram (client and one column per server)
+    print(rec)   # the same diagram as plain text
+
+The diagram is drawn from the real exchange: each arrow carries the method and path, the
+headers that carry credentials (``Cookie``, ``Authorization``, ``Set-Cookie``, ``Location``),
+the status and a short excerpt of the body. Long values are shortened (``eyJhbGciOi…``) and
+password fields are masked. ``state=`` takes a callable, run after each response, whose result
+is drawn as a note on the server side (for example the contents of a session store).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+
+from authlab.server import running
+
+__all__ = ["Recording", "Step", "record"]
+
+KEY_HEADERS = ("Cookie", "Authorization", "Set-Cookie", "Location")
+VALUE_CHARS = 12  # a credential is shown as its first characters and "…"
+LINE_CHARS = 72  # longest label line
+_SECRET_FIELD = re.compile("pass", re.IGNORECASE)
+_MASK = "•••"
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One request and its response, as ``requests`` sent and received them."""
+
+    method: str
+    url: str
+    status: int
+    reason: str
+    request_headers: dict[str, str]
+    response_headers: list[tuple[str, str]]
+    request_body: str
+    response_body: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Comment:
+    text: str
+
+
+class Recording:
+    """The exchanges of one ``requests.Session`` while recording; displays as a sequence diagram.
+
+    Recording starts at once and stops at ``stop()`` or at the end of a ``with`` block.
+    """
+
+    def __init__(
+        self,
+        session: requests.Session | None = None,
+        *,
+        state: Callable[[], Any] | None = None,
+        headers: Iterable[str] = KEY_HEADERS,
+    ):
+        self._owns_session = session is None
+        self.session = session if session is not None else requests.Session()
+        self.state = state
+        self.headers = tuple(headers)
+        self.entries: list[Step | _Comment] = []
+        self._servers: dict[str, str] = {}
+        self.session.hooks["response"].append(self._on_response)
+
+    @property
+    def steps(self) -> list[Step]:
+        return [entry for entry in self.entries if isinstance(entry, Step)]
+
+    def note(self, text: str) -> None:
+        """Add a comment line between exchanges, e.g. what the attacker does next."""
+        self.entries.append(_Comment(text))
+
+    def stop(self) -> None:
+        hooks = self.session.hooks["response"]
+        if self._on_response in hooks:
+            hooks.remove(self._on_response)
+        if self._owns_session:
+            self.session.close()
+
+    def __enter__(self) -> Recording:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _on_response(self, response: requests.Response, **kwargs) -> None:
+        request = response.request
+        notes = (_snapshot(self.state),) if self.state else ()
+        step = Step(
+            method=request.method or "",
+            url=request.url or "",
+            status=response.status_code,
+            reason=response.reason or "",
+            request_headers=dict(request.headers),
+            response_headers=_raw_headers(response),
+            request_body=_text(request.body),
+            response_body="(streamed)" if kwargs.get("stream") else _text(response.content),
+            notes=notes,
+        )
+        self._servers.setdefault(step.origin, _server_name(step.origin))
+        self.entries.append(step)
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _columns(self) -> list[str]:
+        origins = list(dict.fromkeys(step.origin for step in self.steps))
+        return ["client"] + [self._servers[origin] for origin in origins]
+
+    def _rows(self) -> list[_Row]:
+        origins = list(dict.fromkeys(step.origin for step in self.steps))
+        rows: list[_Row] = []
+        for entry in self.entries:
+            if isinstance(entry, _Comment):
+                rows.append(_Row("comment", 0, 0, entry.text))
+                continue
+            server = 1 + origins.index(entry.origin)
+            rows.append(_Row("request", 0, server, f"{entry.method} {entry.path}"))
+            rows += [_Row("detail", 0, server, line) for line in self._request_lines(entry)]
+            rows += [_Row("note", server, server, note) for note in entry.notes]
+            kind = "response" if entry.status < 400 else "refused"
+            rows.append(_Row(kind, server, 0, f"{entry.status} {entry.reason}".strip()))
+            rows += [_Row("detail", server, 0, line) for line in self._response_lines(entry)]
+        return rows
+
+    def _request_lines(self, step: Step) -> list[str]:
+        wanted = {name.lower() for name in self.headers}
+        lines = [f"{name}: {_shorten_header(name, value)}" for name, value in step.request_headers.items()
+                 if name.lower() in wanted]
+        content_type = step.request_headers.get("Content-Type", "")
+        if step.request_body:
+            lines.append(_excerpt(step.request_body, content_type))
+        return [_clip(line) for line in lines]
+
+    def _response_lines(self, step: Step) -> list[str]:
+        wanted = {name.lower() for name in self.headers}
+        lines = [f"{name}: {_shorten_header(name, value)}" for name, value in step.response_headers
+                 if name.lower() in wanted]
+        content_type = dict((k.lower(), v) for k, v in step.response_headers).get("content-type", "")
+        if step.response_body:
+            lines.append(_excerpt(step.response_body, content_type))
+        return [_clip(line) for line in lines]
+
+    def __str__(self) -> str:
+        return _TextDiagram(self._columns(), self._rows()).render()
+
+    def __repr__(self) -> str:
+        return f"<authlab recording of {len(self.steps)} exchange(s); print() it or display it for the diagram>"
+
+    def _repr_html_(self) -> str:
+        return _SvgDiagram(self._columns(), self._rows()).render()
+
+
+def record(
+    session: requests.Session | None = None,
+    *,
+    state: Callable[[], Any] | None = None,
+    headers: Iterable[str] = KEY_HEADERS,
+) -> Recording:
+    """Record the exchanges of ``session`` (a new ``requests.Session`` if none is given).
+
+    Use the returned recording's ``.session`` to make requests; display the recording (or
+    ``print`` it) for the sequence diagram. ``state`` is called after each response and its
+    result drawn as a server-side note; ``headers`` chooses which headers appear.
+    """
+    return Recording(session, state=state, headers=headers)
+
+
+# -- what to show ----------------------------------------------------------------------------
+
+
+def _raw_headers(response: requests.Response) -> list[tuple[str, str]]:
+    """Response headers as sent, one entry per Set-Cookie (requests' dict joins them)."""
+    raw = getattr(response.raw, "headers", None)
+    if raw is not None and hasattr(raw, "iteritems"):
+        return [(name, value) for name, value in raw.iteritems()]
+    return list(response.headers.items())
+
+
+def _text(body: Any) -> str:
+    if isinstance(body, bytes):
+        return body.decode("utf-8", "replace")
+    return body if isinstance(body, str) else ""
+
+
+def _server_name(origin: str) -> str:
+    for server in running().values():
+        if server.url == origin:
+            return f"{server.name} ({urlsplit(origin).netloc})"
+    return urlsplit(origin).netloc
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= VALUE_CHARS + 2 else value[:VALUE_CHARS] + "…"
+
+
+def _clip(line: str) -> str:
+    return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
+
+
+def _shorten_header(name: str, value: str) -> str:
+    name = name.lower()
+    if name == "cookie":
+        return "; ".join(_shorten_pair(pair.strip()) for pair in value.split(";"))
+    if name == "set-cookie":
+        pair, _, attributes = value.partition(";")
+        return _shorten_pair(pair) + (f";{attributes}" if attributes else "")
+    if name == "authorization":
+        scheme, _, credentials = value.partition(" ")
+        return f"{scheme} {_short(credentials)}" if credentials else _short(value)
+    return value
+
+
+def _shorten_pair(pair: str) -> str:
+    key, sep, value = pair.partition("=")
+    return f"{key}{sep}{_short(value)}"
+
+
+def _excerpt(body: str, content_type: str) -> str:
+    """One line of ``body``: JSON and form fields with long values shortened, passwords masked."""
+    if "json" in content_type:
+        try:
+            return json.dumps(_shorten_data(json.loads(body)), ensure_ascii=False)
+        except ValueError:
+            pass
+    if "x-www-form-urlencoded" in content_type:
+        fields = parse_qsl(body, keep_blank_values=True)
+        return "&".join(f"{k}={_MASK if _SECRET_FIELD.search(k) else _short(v)}" for k, v in fields)
+    return " ".join(body.split())
+
+
+def _shorten_data(data: Any, key: str = "") -> Any:
+    if isinstance(data, dict):
+        return {_short(str(k)): _shorten_data(v, str(k)) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_shorten_data(item) for item in data]
+    if isinstance(data, str):
+        return _MASK if _SECRET_FIELD.search(key) else _short(data)
+    return data
+
+
+def _snapshot(state: Callable[[], Any]) -> str:
+    """One line of server state, taken at once (the state keeps changing)."""
+    try:
+        return _clip(json.dumps(_shorten_data(state()), ensure_ascii=False, default=str))
+    except Exception as error:  # a broken state() must not break the request being recorded
+        return f"state() failed: {type(error).__name__}: {error}"
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    kind: str  # request, response, refused, detail, note, comment
+    source: int  # column index
+    target: int
+    text: str
+
+
+class _TextDiagram:
+    """Columns of ``|`` lifelines, ``--->`` arrows and labels, on a character grid."""
+
+    def __init__(self, columns: list[str], rows: list[_Row]):
+        self.columns = columns
+        self.rows = rows
+        labels = [len(row.text) for row in rows if row.kind in ("request", "response", "refused", "detail")]
+        span = max([30, *[n + 10 for n in labels]])
+        self.x = [2 + i * span for i in range(len(columns))]
+
+    def render(self) -> str:
+        if len(self.columns) == 1:
+            return "(nothing recorded)"
+        lines = [self._header()]
+        for row in self.rows:
+            if row.kind == "comment":
+                lines += [self._lifelines(), self._put(self._lifelines(), self.x[0] + 5, f"# {row.text}")]
+            elif row.kind == "request":
+                lines += [self._lifelines(), self._arrow(row)]
+            elif row.kind == "note":
+                lines.append(self._lifelines() + f"   [{row.text}]")
+            elif row.kind == "detail":
+                lines.append(self._put(self._lifelines(), min(self.x[row.source], self.x[row.target]) + 5, row.text))
+            else:
+                lines.append(self._arrow(row))
+        lines.append(self._lifelines())
+        return "\n".join(line.rstrip() for line in lines)
+
+    def _header(self) -> str:
+        line = ""
+        for x, name in zip(self.x, self.columns, strict=True):
+            line = self._put(line, max(len(line) + 1 if line else 0, x - len(name) // 2), name)
+        return line
+
+    def _lifelines(self) -> str:
+        line = " " * (self.x[-1] + 1)
+        for x in self.x:
+            line = line[:x] + "|" + line[x + 1 :]
+        return line
+
+    def _arrow(self, row: _Row) -> str:
+        left, right = sorted((self.x[row.source], self.x[row.target]))
+        label = f" {row.text} "
+        if row.source < row.target:
+            body = "---" + label + "-" * (right - left - 5 - len(label)) + ">"
+        else:
+            body = "<--" + label + "-" * (right - left - 4 - len(label))
+        return self._put(self._lifelines(), left + 1, body)
+
+    @staticmethod
+    def _put(line: str, x: int, text: str) -> str:
+        line = line.ljust(x + len(text))
+        return line[:x] + text + line[x + len(text) :]
+
+
+class _SvgDiagram:
+    """The same layout as the text diagram, in SVG, for Jupyter's HTML output."""
+
+    CHAR = 7.3  # px per character of 12 px monospace
+    ROW = 17
+    TOP = 40
+    COLOURS = {"request": "#1f4e8c", "response": "#1d7a3a", "refused": "#b3261e"}
+
+    def __init__(self, columns: list[str], rows: list[_Row]):
+        self.columns = columns
+        self.rows = rows
+        labels = [len(row.text) for row in rows if row.kind in ("request", "response", "refused", "detail")]
+        span = max([30, *[n + 8 for n in labels]]) * self.CHAR
+        self.x = [90 + i * span for i in range(len(columns))]
+
+    def render(self) -> str:
+        if len(self.columns) == 1:
+            return "<em>nothing recorded</em>"
+        parts, y = [], self.TOP + 14
+        notes_x = self.x[-1] + 14
+        widest_note = 0
+        for row in self.rows:
+            if row.kind in ("request", "response", "refused"):
+                y += self.ROW + (14 if row.kind == "request" and parts else 6)
+                parts.append(self._arrow(row, y))
+            elif row.kind == "detail":
+                y += self.ROW - 2
+                x = min(self.x[row.source], self.x[row.target]) + 12
+                parts.append(self._text(x, y - 4, row.text, "#444", size=11))
+            elif row.kind == "note":
+                y += self.ROW + 4
+                width = len(row.text) * self.CHAR * 11 / 12 + 12
+                widest_note = max(widest_note, width)
+                parts.append(
+                    f'<rect x="{notes_x:.0f}" y="{y - 14}" width="{width:.0f}" height="18" rx="3" '
+                    f'fill="#fff8dc" stroke="#c9b458"/>'
+                )
+                parts.append(self._text(notes_x + 6, y - 1, row.text, "#5a4a00", size=11))
+            elif row.kind == "comment":
+                y += self.ROW + 10
+                parts.append(self._text(12, y - 2, f"# {row.text}", "#7a3e9d", size=12, italic=True))
+        height = y + 24
+        width = max(notes_x + widest_note + 20, self.x[-1] + 120)
+        head = [self._lifeline(x, name, height) for x, name in zip(self.x, self.columns, strict=True)]
+        marker = "<defs>" + "".join(
+            f'<marker id="authlab-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+            f'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+            for kind, colour in self.COLOURS.items()
+        ) + "</defs>"
+        return (
+            f'<div style="overflow-x:auto"><svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
+            f'height="{height:.0f}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace">'
+            + marker + "".join(head) + "".join(parts) + "</svg></div>"
+        )
+
+    def _lifeline(self, x: float, name: str, height: float) -> str:
+        box = max(len(name) * self.CHAR + 16, 70)
+        return (
+            f'<line x1="{x:.0f}" y1="{self.TOP}" x2="{x:.0f}" y2="{height - 6:.0f}" stroke="#999" '
+            f'stroke-dasharray="4 3"/><rect x="{x - box / 2:.0f}" y="8" width="{box:.0f}" height="{self.TOP - 12}" '
+            f'rx="4" fill="#eef2f7" stroke="#667"/>' + self._text(x, 8 + (self.TOP - 12) / 2 + 4, name, "#111",
+                                                                  anchor="middle", size=12, bold=True)
+        )
+
+    def _arrow(self, row: _Row, y: float) -> str:
+        colour = self.COLOURS[row.kind]
+        x1, x2 = self.x[row.source], self.x[row.target]
+        dash = ' stroke-dasharray="6 3"' if row.kind != "request" else ""
+        label_x = min(x1, x2) + 12
+        return (
+            f'<line x1="{x1:.0f}" y1="{y:.0f}" x2="{x2:.0f}" y2="{y:.0f}" stroke="{colour}" stroke-width="1.6"'
+            f'{dash} marker-end="url(#authlab-{row.kind})"/>'
+            + self._text(label_x, y - 5, row.text, colour, size=12, bold=True)
+        )
+
+    @staticmethod
+    def _text(x: float, y: float, text: str, colour: str, *, size: int, anchor: str = "start",
+              bold: bool = False, italic: bool = False) -> str:
+        style = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
+        return (
+            f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" fill="{colour}" text-anchor="{anchor}"{style} '
+            f'xml:space="preserve">{html.escape(text)}</text>'
+        )

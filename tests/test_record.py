@@ -1,0 +1,172 @@
+"""authlab.record: what a requests.Session exchanged, drawn as a sequence diagram."""
+
+import datetime
+import secrets
+import xml.etree.ElementTree as ET
+
+import pytest
+import requests
+from flask import Flask, jsonify, redirect, request
+
+import authlab
+
+TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl"
+
+
+@pytest.fixture
+def store():
+    return {}
+
+
+@pytest.fixture
+def server(store):
+    app = Flask("record-test")
+
+    @app.post("/login")
+    def login():
+        sid = secrets.token_urlsafe(32)
+        store[sid] = {"username": (request.get_json(silent=True) or request.form)["username"]}
+        response = jsonify(message="Logged in", token=TOKEN)
+        response.set_cookie("sid", sid, httponly=True, samesite="Lax")
+        response.set_cookie("theme", "dark", expires=4102444800)  # Expires holds a comma
+        return response
+
+    @app.get("/profile")
+    def profile():
+        session = store.get(request.cookies.get("sid", ""))
+        return ({"user": session["username"]}, 200) if session else ({"error": "Not logged in"}, 401)
+
+    @app.get("/old")
+    def old():
+        return redirect("/profile")
+
+    @app.get("/page")
+    def page():
+        return "<p>a & b</p>"
+
+    return authlab.serve(app, show=False)
+
+
+def test_records_each_exchange_with_real_headers(server):
+    with authlab.record() as rec:
+        rec.session.post(server.url + "/login", json={"username": "alice", "password": "secret123"})
+        rec.session.get(server.url + "/profile")
+    login, profile = rec.steps
+    assert (login.method, login.path, login.status) == ("POST", "/login", 200)
+    set_cookies = [value for name, value in login.response_headers if name.lower() == "set-cookie"]
+    assert [value.split("=", 1)[0] for value in set_cookies] == ["sid", "theme"]
+    assert "Expires=" in set_cookies[1]
+    sid = rec.session.cookies["sid"]
+    assert profile.request_headers["Cookie"] == f"sid={sid}; theme=dark"
+    assert profile.response_body.strip() == '{"user":"alice"}'
+
+
+def test_text_diagram_shows_flow_shortened_values_and_masked_password(server):
+    with authlab.record() as rec:
+        rec.session.post(server.url + "/login", json={"username": "alice", "password": "secret123"})
+        rec.session.get(server.url + "/profile")
+    text = str(rec)
+    sid = rec.session.cookies["sid"]
+    assert text.splitlines()[0].split() == ["client", "record-test", f"(127.0.0.1:{server.port})"]
+    assert "|--- POST /login " in text and "|<-- 200 OK " in text and "|--- GET /profile " in text
+    assert f"Set-Cookie: sid={sid[:12]}…; HttpOnly; Path=/; SameSite=Lax" in text
+    assert f"Cookie: sid={sid[:12]}…; theme=dark" in text
+    assert '"token": "eyJhbGciOiJI…"' in text and TOKEN not in text
+    assert '"password": "•••"' in text and "secret123" not in text
+    assert sid not in text
+
+
+def test_form_passwords_are_masked(server):
+    with authlab.record() as rec:
+        rec.session.post(server.url + "/login", data={"username": "alice", "password": "secret123"})
+    assert "username=alice&password=•••" in str(rec)
+
+
+def test_authorization_header_is_shown_shortened(server):
+    with authlab.record() as rec:
+        rec.session.get(server.url + "/profile", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert "Authorization: Bearer eyJhbGciOiJI…" in str(rec)
+    assert "|<-- 401 UNAUTHORIZED " in str(rec)
+
+
+def test_state_is_a_snapshot_taken_after_each_response(server, store):
+    with authlab.record(state=lambda: {"sessions": len(store)}) as rec:
+        rec.session.get(server.url + "/profile")
+        rec.session.post(server.url + "/login", json={"username": "alice", "password": "x"})
+    assert [step.notes for step in rec.steps] == [('{"sessions": 0}',), ('{"sessions": 1}',)]
+    assert '[{"sessions": 1}]' in str(rec)
+
+
+def test_state_values_json_cannot_hold_are_shown_as_text(server):
+    login_time = datetime.datetime(2025, 1, 2, 3, 4, 5)
+    with authlab.record(state=lambda: {"loginTime": login_time}) as rec:
+        rec.session.get(server.url + "/profile")
+    assert rec.steps[0].notes == ('{"loginTime": "2025-01-02 03:04:05"}',)
+
+
+def test_failing_state_is_a_note_not_an_exception(server):
+    with authlab.record(state=lambda: 1 / 0) as rec:
+        assert rec.session.get(server.url + "/profile").status_code == 401
+    assert rec.steps[0].notes == ("state() failed: ZeroDivisionError: division by zero",)
+
+
+def test_each_redirect_hop_is_a_step(server):
+    with authlab.record() as rec:
+        rec.session.get(server.url + "/old")
+    assert [(step.path, step.status) for step in rec.steps] == [("/old", 302), ("/profile", 401)]
+    assert "Location: /profile" in str(rec)
+
+
+def test_one_column_per_server(server):
+    other = Flask("record-other")
+    other.get("/")(lambda: {"ok": True})
+    second = authlab.serve(other, show=False)
+    with authlab.record() as rec:
+        rec.session.get(server.url + "/profile")
+        rec.session.get(second.url + "/")
+        rec.session.get(server.url + "/profile")
+    header, *rows = str(rec).splitlines()
+    assert [word for word in header.split() if not word.startswith("(")] == ["client", "record-test", "record-other"]
+    arrow_to_second = next(row for row in rows if "GET / " in row)
+    arrow_to_first = next(row for row in rows if "GET /profile" in row)
+    assert len(arrow_to_second.rstrip()) > len(arrow_to_first.rstrip())  # reaches the third lifeline
+
+
+def test_wrapped_session_keeps_working_and_stops_recording(server):
+    browser = requests.Session()
+    rec = authlab.record(browser)
+    browser.post(server.url + "/login", json={"username": "alice", "password": "x"})
+    rec.stop()
+    assert browser.get(server.url + "/profile").status_code == 200  # cookie jar intact
+    assert len(rec.steps) == 1
+    assert browser.hooks["response"] == []
+    browser.close()
+
+
+def test_streamed_response_is_not_consumed(server):
+    with authlab.record() as rec:
+        response = rec.session.get(server.url + "/page", stream=True)
+        assert response.raw.read() == b"<p>a & b</p>"
+    assert rec.steps[0].response_body == "(streamed)"
+
+
+def test_svg_is_well_formed_escaped_and_marks_refusals(server):
+    with authlab.record() as rec:
+        rec.session.get(server.url + "/page")
+        rec.note("then without a cookie: <refused>")
+        rec.session.get(server.url + "/profile")
+    svg_text = rec._repr_html_().removeprefix('<div style="overflow-x:auto">').removesuffix("</div>")
+    svg = ET.fromstring(svg_text)
+    texts = [element.text for element in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "<p>a & b</p>" in texts  # escaped in the markup, intact once parsed
+    assert "# then without a cookie: <refused>" in texts
+    lines = list(svg.iter("{http://www.w3.org/2000/svg}line"))
+    assert any(line.get("marker-end") == "url(#authlab-refused)" for line in lines)
+
+
+def test_empty_recording_says_so():
+    with authlab.record() as rec:
+        pass
+    assert str(rec) == "(nothing recorded)"
+    assert "nothing recorded" in rec._repr_html_()
+    assert "0 exchange(s)" in repr(rec)

@@ -17,6 +17,7 @@ import os
 import selectors
 import socket
 import socketserver
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +27,11 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 HOST = "127.0.0.1"
 LOG_SIZE = 1000
 _JOIN_TIMEOUT = 2.0
+_PROC_NET_TCP = "/proc/net/tcp"
+_REFUSAL = (
+    b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+    b"This authlab server belongs to another user of this machine.\n"
+)
 
 __all__ = ["PortInUseError", "Exchange", "Server", "serve", "running", "stop_all"]
 
@@ -91,10 +97,11 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
     multithread = True
     daemon_threads = True
 
-    def __init__(self, app, sock: socket.socket, thread_prefix: str):
+    def __init__(self, app, sock: socket.socket, thread_prefix: str, owner_only: bool):
         super().__init__(HOST, sock.getsockname()[1], app, handler=_QuietHandler, fd=sock.fileno())
         sock.close()  # werkzeug works on a duplicate of the descriptor
         self._thread_prefix = thread_prefix
+        self._owner_only = owner_only
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._lock = threading.Lock()
         self._wake_r, self._wake_w = socket.socketpair()
@@ -108,6 +115,16 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
                     if key.fileobj is self._wake_r:
                         return
                     self._handle_request_noblock()
+
+    def verify_request(self, request, client_address) -> bool:
+        """With ``owner_only``, answer only connections made by this process's own user."""
+        if not self._owner_only or peer_uid(request) == os.getuid():
+            return True
+        try:
+            request.sendall(_REFUSAL)
+        except OSError:
+            pass
+        return False
 
     def process_request(self, request, client_address) -> None:
         thread = threading.Thread(
@@ -162,6 +179,9 @@ class _Recorder:
         started = time.perf_counter()
 
         def recording_start_response(status, headers, exc_info=None):
+            prefix = environ.get("HTTP_X_FORWARDED_PREFIX")
+            if prefix:
+                headers = _scope_cookies(headers, prefix)
             exchange = Exchange(
                 method=environ.get("REQUEST_METHOD", ""),
                 path=environ.get("PATH_INFO", "") + _query(environ),
@@ -176,6 +196,29 @@ class _Recorder:
             return start_response(status, headers, exc_info)
 
         return self.app(environ, recording_start_response)
+
+
+def _scope_cookies(headers: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]]:
+    """Behind jupyter-server-proxy, move ``Path=/…`` cookies under this server's proxy path.
+
+    Every server proxied by one JupyterHub shares the hub's host name, so a cookie with
+    ``Path=/`` would be sent to every other user's proxied servers too.
+    """
+    prefix = "/" + prefix.strip("/")
+    scoped = []
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            parts = [part.strip() for part in value.split(";")]
+            paths = [i for i, part in enumerate(parts) if part.lower().startswith("path=")]
+            if paths:
+                path = parts[paths[0]][5:] or "/"
+                if not path.startswith(prefix):
+                    parts[paths[0]] = "Path=" + prefix + path
+            else:
+                parts.append(f"Path={prefix}/")
+            value = "; ".join(parts)
+        scoped.append((name, value))
+    return scoped
 
 
 def _query(environ) -> str:
@@ -198,13 +241,14 @@ def _request_headers(environ) -> dict[str, str]:
 class Server:
     """A running in-kernel server: ``.url``, ``.stop()``, ``.log``; a context manager."""
 
-    def __init__(self, app, name: str, port: int = 0, log: bool = False):
+    def __init__(self, app, name: str, port: int = 0, log: bool = False, owner_only: bool | None = None):
         self.app = app
         self.name = name
         self.print_requests = log
+        self.owner_only = owner_only_default() if owner_only is None else owner_only
         self.log: collections.deque[Exchange] = collections.deque(maxlen=LOG_SIZE)
         self._log_lock = threading.Lock()
-        self._wsgi = _WSGIServer(_Recorder(app, self), _bind(port), f"authlab-{name}")
+        self._wsgi = _WSGIServer(_Recorder(app, self), _bind(port), f"authlab-{name}", self.owner_only)
         self.port: int = self._wsgi.port
         self.url = f"http://{HOST}:{self.port}"
         self._thread = threading.Thread(
@@ -284,6 +328,40 @@ def _bind(port: int) -> socket.socket:
     return sock
 
 
+def owner_only_default() -> bool:
+    """Refuse other users' connections where users share 127.0.0.1 (a JupyterHub on one host).
+
+    On by default under JupyterHub (``JUPYTERHUB_USER`` is set), off elsewhere;
+    ``AUTHLAB_OWNER_ONLY=1`` or ``0`` decides explicitly. Needs Linux's /proc/net/tcp.
+    """
+    setting = os.environ.get("AUTHLAB_OWNER_ONLY")
+    wanted = setting not in ("0", "false", "no") if setting is not None else "JUPYTERHUB_USER" in os.environ
+    return wanted and os.path.exists(_PROC_NET_TCP)
+
+
+def peer_uid(connection: socket.socket) -> int | None:
+    """The user ID owning the other end of a loopback TCP connection (Linux), else None.
+
+    The client's socket is listed in /proc/net/tcp with our address as its remote end,
+    together with the UID of the process that opened it.
+    """
+    try:
+        wanted = (_proc_address(*connection.getpeername()), _proc_address(*connection.getsockname()))
+        with open(_PROC_NET_TCP) as table:
+            next(table)
+            for line in table:
+                fields = line.split()
+                if (fields[1], fields[2]) == wanted:
+                    return int(fields[7])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _proc_address(ip: str, port: int) -> str:
+    return f"{int.from_bytes(socket.inet_aton(ip), sys.byteorder):08X}:{port:04X}"
+
+
 def _proxy_prefix() -> str | None:
     """``<base_url>proxy/`` when a Jupyter server with jupyter-server-proxy hosts us."""
     if importlib.util.find_spec("jupyter_server_proxy") is None:
@@ -325,20 +403,22 @@ def serve(
     *,
     log: bool = False,
     show: bool = True,
+    owner_only: bool | None = None,
 ) -> Server:
     """Start ``app`` on 127.0.0.1 in a background thread and return its handle.
 
     ``name`` defaults to the Flask app's name; starting another server with the same
     name stops the old one first, so re-running a cell never fails with "address
     already in use". ``port=0`` (the default) takes a free port. ``log=True`` prints
-    a line per request; ``server.log`` keeps them either way.
+    a line per request; ``server.log`` keeps them either way. ``owner_only`` refuses
+    connections from other users of this machine (default: on under JupyterHub).
     """
     name = name or getattr(app, "name", None) or "server"
     with _registry_lock:
         previous = _registry.pop(name, None)
         if previous is not None:
             previous.stop()
-        server = Server(app, name, port, log=log)
+        server = Server(app, name, port, log=log, owner_only=owner_only)
         _registry[name] = server
     if show and _in_kernel():
         from IPython.display import display

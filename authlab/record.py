@@ -149,21 +149,18 @@ class Recording:
 
     def _request_lines(self, step: Step) -> list[str]:
         wanted = {name.lower() for name in self.headers}
-        lines = [f"{name}: {_shorten_header(name, value)}" for name, value in step.request_headers.items()
-                 if name.lower() in wanted]
-        content_type = step.request_headers.get("Content-Type", "")
+        lines = _header_lines(step.request_headers.items(), wanted)
         if step.request_body:
-            lines.append(_excerpt(step.request_body, content_type))
-        return [_clip(line) for line in lines]
+            lines.append(_clip(_excerpt(step.request_body, step.request_headers.get("Content-Type", ""))))
+        return lines
 
     def _response_lines(self, step: Step) -> list[str]:
         wanted = {name.lower() for name in self.headers}
-        lines = [f"{name}: {_shorten_header(name, value)}" for name, value in step.response_headers
-                 if name.lower() in wanted]
-        content_type = dict((k.lower(), v) for k, v in step.response_headers).get("content-type", "")
+        lines = _header_lines(step.response_headers, wanted)
+        content_type = {name.lower(): value for name, value in step.response_headers}.get("content-type", "")
         if step.response_body:
-            lines.append(_excerpt(step.response_body, content_type))
-        return [_clip(line) for line in lines]
+            lines.append(_clip(_excerpt(step.response_body, content_type)))
+        return lines
 
     def __str__(self) -> str:
         return _TextDiagram(self._columns(), self._rows()).render()
@@ -215,7 +212,32 @@ def _server_name(origin: str) -> str:
 
 
 def _short(value: str) -> str:
-    return value if len(value) <= VALUE_CHARS + 2 else value[:VALUE_CHARS] + "…"
+    """A token-like value (no spaces) as its first characters; prose stays readable."""
+    if len(value) <= VALUE_CHARS + 2 or (" " in value and len(value) <= LINE_CHARS // 2):
+        return value
+    return value[:VALUE_CHARS] + "…"
+
+
+def _header_lines(headers: Iterable[tuple[str, str]], wanted: set[str]) -> list[str]:
+    """The wanted headers, values shortened; a long one continues on indented lines, never cut."""
+    lines = []
+    for name, value in headers:
+        if name.lower() in wanted:
+            lines += _wrap(f"{name}: {_shorten_header(name, value)}")
+    return lines
+
+
+def _wrap(line: str) -> list[str]:
+    """Break a long header between its ``; ``-separated parts (cookie attributes)."""
+    first, *parts = line.split("; ")
+    lines = [first]
+    for part in parts:
+        if len(lines[-1]) + 2 + len(part) <= LINE_CHARS:
+            lines[-1] += "; " + part
+        else:
+            lines[-1] += ";"
+            lines.append("    " + part)
+    return lines
 
 
 def _clip(line: str) -> str:

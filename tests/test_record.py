@@ -28,7 +28,7 @@ def server(store):
         store[sid] = {"username": (request.get_json(silent=True) or request.form)["username"]}
         response = jsonify(message="Logged in", token=TOKEN)
         response.set_cookie("sid", sid, httponly=True, samesite="Lax")
-        response.set_cookie("theme", "dark", expires=4102444800)  # Expires holds a comma
+        response.set_cookie("theme", "dark", expires=4102444800, max_age=10**9, samesite="Strict")
         return response
 
     @app.get("/profile")
@@ -74,6 +74,18 @@ def test_text_diagram_shows_flow_shortened_values_and_masked_password(server):
     assert '"token": "eyJhbGciOiJI…"' in text and TOKEN not in text
     assert '"password": "•••"' in text and "secret123" not in text
     assert sid not in text
+
+
+def test_long_set_cookie_wraps_at_attributes_instead_of_losing_them(server):
+    with authlab.record() as rec:
+        rec.session.post(server.url + "/login", json={"username": "alice", "password": "x"})
+        rec.session.cookies.clear()
+        rec.session.get(server.url + "/profile")
+    lines = str(rec).splitlines()
+    theme = next(index for index, line in enumerate(lines) if "Set-Cookie: theme=dark" in line)
+    assert lines[theme].rstrip(" |").endswith(";")
+    assert "Path=/" in lines[theme + 1] and lines[theme + 1].split("|")[1].startswith("        ")
+    assert '{"error": "Not logged in"}' in str(rec)  # prose is not shortened like a token
 
 
 def test_form_passwords_are_masked(server):

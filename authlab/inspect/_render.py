@@ -50,6 +50,11 @@ def duration(seconds: float) -> str:
     return f"{days // 365} y {days % 365} d"
 
 
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) made a single space."""
+    return " ".join(text.split())
+
+
 def pretty_json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=repr)
 

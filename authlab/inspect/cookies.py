@@ -317,6 +317,7 @@ def _read_flask_session(cookie: Cookie, match: re.Match, secret_key: str | bytes
     cookie.kind, cookie.contents = "flask-session", contents
     age = f"signed {r.duration(now - signed_at)} ago ({r.utc(signed_at)})" if abs(signed_at) < 1e11 else ""
     cookie.status, verdict = _verify_flask_session(cookie.value, secret_key)
+    verdict = r.one_line(verdict)
     cookie.verdict = f"Flask session{' (zlib-compressed)' if compressed else ''}, {age}: {verdict}"
 
 
@@ -407,7 +408,8 @@ def _row(cookie: Cookie) -> list[str]:
     if cookie.source:
         name += f"<br><small>{r.esc(cookie.source)}</small>"
     value = f'<code style="word-break:break-all">{r.esc(r.shorten(cookie.value, 120))}</code>'
-    attributes = "<br>".join(f"<small>{r.esc(line)}</small>" for line in cookie.explanations)
+    attributes = "<br>".join(f"<small><b>{r.esc(what)}</b>: {r.esc(why)}</small>"
+                             for what, _, why in (line.partition(": ") for line in cookie.explanations))
     contents = ""
     if cookie.verdict:
         colour = cookie.status.colour if cookie.status else r.NEUTRAL

@@ -267,9 +267,10 @@ def inspect_jwt(token: str | bytes, key: Any = None, *, now: Any = None) -> Toke
     try:
         _decode_into(report, token)
     except _Malformed as problem:
-        report.verdict = str(problem)
+        report.verdict = r.one_line(str(problem))
         return report
-    report.status, report.verdict = _check_signature(report, key)
+    report.status, verdict = _check_signature(report, key)
+    report.verdict = r.one_line(verdict)
     report.claims = _claims(report.payload, report.now)
     report.warnings += _review(report, key)
     return report
@@ -449,7 +450,8 @@ def _from_jwk(jwk: dict, kid: Any) -> _Key:
     if isinstance(jwk.get("keys"), list):
         matches = [k for k in jwk["keys"] if isinstance(k, dict) and (kid is None or k.get("kid") == kid)]
         if len(matches) != 1:
-            raise UnusableKeyError(f"the JWK Set has {len(matches)} keys matching kid {kid!r}; pass one key")
+            raise UnusableKeyError(f"the JWK Set has {len(matches)} keys matching kid {r.shorten(repr(kid), 40)}; "
+                                   "pass one key")
         jwk = matches[0]
     readers = {"oct": HMACAlgorithm, "RSA": RSAAlgorithm, "EC": ECAlgorithm, "OKP": OKPAlgorithm}
     reader = readers.get(jwk.get("kty"))

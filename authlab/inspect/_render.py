@@ -56,7 +56,24 @@ def one_line(text: str) -> str:
 
 
 def pretty_json(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=repr)
+    """Indented JSON; compact when nested deeper than ``MAX_INDENT_DEPTH`` (indenting that is slow and unreadable)."""
+    indent = 2 if _depth(value) <= MAX_INDENT_DEPTH else None
+    return json.dumps(value, indent=indent, ensure_ascii=False, default=repr)
+
+
+MAX_INDENT_DEPTH = 32
+
+
+def _depth(value: object) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_INDENT_DEPTH:
+                return depth
+            stack += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def shorten(text: str, limit: int = 200) -> str:

@@ -49,6 +49,7 @@ __all__ = ["Claim", "Finding", "Status", "TokenInspection", "UnusableKeyError", 
 
 MAX_INPUT_BYTES = 64 * 1024
 ONE_DAY = 24 * 3600
+MAX_CLAIMS = 100  # explained one by one; a payload with more is shown whole but not itemised
 MAX_DATE = 1e13  # seconds: year 318857; anything further is not a date (and NaN/inf fail the comparison)
 _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 _ALGORITHMS = get_default_algorithms()
@@ -199,7 +200,7 @@ class TokenInspection:
         lines = [f"JWT {self.status}: {self.verdict}", f"token      {r.shorten(self.token, 300)}"]
         for name, part in (("header", self.header), ("payload", self.payload)):
             if part is not None:
-                lines.append(f"{name:<10} " + r.pretty_json(part).replace("\n", "\n" + " " * 11))
+                lines.append(f"{name:<10} " + r.shorten(r.pretty_json(part), 20000).replace("\n", "\n" + " " * 11))
         if len(self.segments) == 3:
             lines.append(f"signature  {r.shorten(self.segments[2], 100)} ({len(self.signature)} bytes)")
         if self.claims:
@@ -320,6 +321,7 @@ def _token_text(token: Any, report: TokenInspection) -> str:
             raise _Malformed("the token contains non-ASCII bytes; a JWT is plain ASCII text") from None
     if not isinstance(token, str):
         raise _Malformed(f"expected the token as text (str), got {type(token).__name__}")
+    report.token = token
     if len(token) > MAX_INPUT_BYTES:
         raise _Malformed(_too_long(len(token)))
     text = token.strip()
@@ -587,7 +589,7 @@ def _numeric_date(value: Any) -> float | None:
 
 def _claims(payload: dict, now: float) -> list[Claim]:
     claims = []
-    for name, value in list(payload.items())[:200]:
+    for name, value in list(payload.items())[:MAX_CLAIMS]:
         meaning = CLAIM_MEANINGS.get(name, PRIVATE_CLAIM)
         date = relative = None
         seconds = _numeric_date(value) if name in ("exp", "nbf", "iat") else None

@@ -433,3 +433,17 @@ def test_text_form_for_terminals():
     assert text.startswith("JWT INVALID_SIGNATURE: invalid signature")
     assert '"username": "alice"' in text and "! no exp claim" in text
     assert repr(inspect_jwt(ARTICLE)) == str(inspect_jwt(ARTICLE))
+
+
+def test_deep_and_wide_payloads_still_render():
+    deep = inspect_jwt(f"{_b64_json({'alg': 'HS256'})}.{_b64_json({'a': json.loads('[' * 900 + ']' * 900)})}.c2ln")
+    assert deep.status is Status.CANNOT_VERIFY and "[[[[" in str(deep) and deep._repr_html_()
+    wide = inspect_jwt(_token({f"k{i}": i for i in range(3000)}), STRONG)
+    assert wide.status is Status.VERIFIED and len(wide.claims) == 100
+    assert "chars)" in str(wide)  # the payload is shortened in the middle, saying how long it was
+
+
+def test_oversized_encode_keeps_the_token_and_says_why():
+    report = encode({}, {"blob": "y" * 70_000}, STRONG)
+    assert report.status is Status.MALFORMED and "64 KiB" in report.verdict
+    assert len(report.token) > 70_000

@@ -11,11 +11,13 @@ store solves. A cluster is N real processes, each with its own memory and PID:
     sessions.stop()
 
 ``app`` names a factory: "session" (authlab.apps.session_app), "auth" and "resource"
-(authlab.jwks), or any "module:function". Keyword options travel to the factory as JSON;
-the options ``store`` and ``denylist`` are store URLs (see authlab.stores.open_store) that
-each process opens for itself. Starting a cluster under a name that is running replaces it,
-and every process stops with ``.stop()``, at kernel exit, or when the kernel dies (each
-worker watches its parent).
+(authlab.jwks), or any "module:function". Keyword options reach the factory pickled over
+the worker's stdin (a pipe only this process can write), so a ``Users`` object hashed once
+can serve every worker. The options ``store`` and ``denylist`` are store URLs (see
+authlab.stores.open_store) that each process opens for itself.
+
+Starting a cluster under a name that is running replaces it, and every process stops with
+``.stop()``, at kernel exit, or when the kernel dies (each worker watches its parent).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import importlib
 import itertools
 import json
 import os
+import pickle
 import selectors
 import signal
 import subprocess
@@ -132,7 +135,7 @@ def start(app: str, n: int = 2, *, name: str | None = None, timeout: float = STA
     spec = APPS.get(app, app)
     if ":" not in spec:
         raise ValueError(f"Unknown app {app!r}: use one of {', '.join(APPS)} or 'module:function'")
-    config = json.dumps({"app": spec, "options": options, "parent": os.getpid()})
+    config = _pickled({"app": spec, "options": options, "parent": os.getpid()})
     name = name or app
     with _registry_lock:
         previous = _registry.pop(name, None)
@@ -156,7 +159,15 @@ def start(app: str, n: int = 2, *, name: str | None = None, timeout: float = STA
     return cluster
 
 
-def _spawn(name: str, index: int, config: str, log) -> subprocess.Popen:
+def _pickled(config: dict) -> bytes:
+    try:
+        return pickle.dumps(config)
+    except Exception as error:
+        raise TypeError(f"Cannot send these options to a worker process ({error}): pass plain values, "
+                        f"store URLs or other picklable objects") from None
+
+
+def _spawn(name: str, index: int, config: bytes, log) -> subprocess.Popen:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
     process = subprocess.Popen(
@@ -165,7 +176,7 @@ def _spawn(name: str, index: int, config: str, log) -> subprocess.Popen:
     )
     # The config travels on stdin, never on the command line; stdin then stays open:
     # the worker takes its closing (this process is gone) as the order to stop.
-    process.stdin.write(config.encode() + b"\n")
+    process.stdin.write(config)
     process.stdin.flush()
     return process
 
@@ -386,7 +397,7 @@ def worker_main(argv: list[str]) -> int:
     parser.add_argument("--name", default="worker", help="the cluster's name (shown in ps)")
     parser.add_argument("--index", type=int, default=0, help="this worker's place in the cluster")
     options = parser.parse_args(argv)
-    config = json.loads(sys.stdin.buffer.readline() or "{}")
+    config = pickle.load(sys.stdin.buffer)
     _die_with_parent(config.get("parent", os.getppid()))
     from authlab.server import Server
 

@@ -27,6 +27,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 from jwt.algorithms import RSAAlgorithm
+from werkzeug.exceptions import HTTPException
 
 from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenError, Users, _credentials, _new_app, _unauthorized
 from authlab.refresh import RefreshError, RefreshTokens
@@ -206,8 +207,17 @@ def resource_service(
     With a ``denylist`` store it also refuses revoked tokens: one store lookup per request.
     """
     verifier = JWKSVerifier(jwks_url, denylist, lifespan=lifespan)
-    app = _new_app(name, AuthState(users=Users({}), denylist=denylist, algorithm=ALGORITHM))
+    app = Flask(name)
     app.extensions["authlab.verifier"] = verifier
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return jsonify(error=error.description), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        return jsonify(error="internal error"), 500
 
     @app.get("/profile")
     def profile():

@@ -1,0 +1,209 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import psutil
+import pytest
+import requests
+from flask import Flask, request
+from notebook_factory import write_notebook
+
+import authlab
+from authlab import cluster
+from authlab.apps import Users, login
+from authlab.notebooks import execute
+from authlab.redis_server import redis_available, start_redis
+from authlab.stores import MemoryStore
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _workers_of(pid: int) -> list[psutil.Process]:
+    return [child for child in psutil.Process(pid).children(recursive=True)
+            if "authlab.cluster" in " ".join(child.cmdline())]
+
+
+@pytest.fixture(autouse=True)
+def _reap_workers():
+    """Whatever a test does or fails to do, no worker outlives it."""
+    yield
+    cluster.stop_all()
+    leftovers = _workers_of(os.getpid())
+    for process in leftovers:
+        process.kill()
+    psutil.wait_procs(leftovers, timeout=5)
+    assert not leftovers, f"workers left running: {[p.pid for p in leftovers]}"
+
+
+@pytest.fixture(scope="module")
+def users():
+    return Users()  # scrypt is slow on purpose: hash once, pickle to every worker
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    if not redis_available():
+        pytest.skip("redis-server not installed (CI installs it)")
+    with start_redis() as server:  # not cluster.redis(): stop_all() after each test would stop it
+        yield server.url
+
+
+def test_workers_are_separate_processes_answering_in_turn(users):
+    sessions = cluster.start("session", n=2, name="test-separate", users=users)
+    assert len(set(sessions.pids)) == 2 and os.getpid() not in sessions.pids
+    assert all(psutil.Process(pid).ppid() == os.getpid() for pid in sessions.pids)
+    assert all(url.startswith("http://127.0.0.1:") for url in sessions.urls)
+    client = sessions.client()
+    answered = [cluster.served_by(client.get("/profile")) for _ in range(4)]
+    assert answered == sessions.pids * 2
+    assert sessions.request_counts() == {"/profile": 4}
+    assert "test-separate" in repr(sessions) and "running" in repr(sessions)
+
+
+def test_in_memory_sessions_do_not_cross_processes(users):
+    sessions = cluster.start("session", n=2, name="test-memory", users=users)
+    client = sessions.client()
+    assert login(client, "").status_code == 200  # first process
+    elsewhere = client.get("/profile")  # second process: never heard of this session
+    assert elsewhere.status_code == 401 and cluster.served_by(elsewhere) == sessions.pids[1]
+    assert client.get("/profile").status_code == 200  # back on the first
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_a_shared_store_carries_sessions_and_logout_to_every_process(backend, tmp_path, request, users):
+    url = f"sqlite:///{tmp_path}/sessions.db" if backend == "sqlite" else request.getfixturevalue("redis_url")
+    sessions = cluster.start("session", n=2, name=f"test-shared-{backend}", store=url, users=users)
+    client = sessions.client()
+    assert login(client, "").status_code == 200
+    assert [client.get("/profile").status_code for _ in range(4)] == [200] * 4
+    copied_cookie = {"session_id": client.cookies["session_id"]}
+    assert client.post("/logout").status_code == 200
+    # logout cleared the client's cookie; a copy kept from before must fail on every process too
+    assert [client.get("/profile", cookies=copied_cookie).status_code for _ in range(4)] == [401] * 4
+
+
+def test_restarting_a_name_replaces_the_old_processes(users):
+    first = cluster.start("session", n=1, name="test-restart", users=users)
+    second = cluster.start("session", n=1, name="test-restart", users=users)
+    assert _gone(first.pids[0]) and not first.running
+    assert cluster.running()["test-restart"] is second and second.running
+
+
+def test_stop_reaps_every_worker_and_can_repeat(users):
+    sessions = cluster.start("session", n=2, name="test-stop", users=users)
+    sessions.stop()
+    assert all(_gone(pid) for pid in sessions.pids)
+    assert "test-stop" not in cluster.running()
+    sessions.stop()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(sessions.urls[0] + "/profile", timeout=2)
+
+
+def test_closing_stdin_alone_stops_a_worker_cleanly(users):
+    sessions = cluster.start("session", n=1, name="test-stdin", users=users)
+    sessions.processes[0].stdin.close()  # what the kernel's death looks like on every platform
+    assert sessions.processes[0].wait(5) == 0
+
+
+def test_workers_exit_when_their_parent_is_killed():
+    parent_code = textwrap.dedent("""
+        import json, sys, time
+        from authlab import cluster
+        workers = cluster.start("session", n=2, name="orphan-check")
+        print(json.dumps(workers.pids), flush=True)
+        time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True)
+    try:
+        pids = json.loads(parent.stdout.readline())
+        workers = [psutil.Process(pid) for pid in pids]
+        parent.send_signal(signal.SIGKILL)  # no atexit, no cleanup: only the workers' own watch
+        parent.wait(5)
+        psutil.wait_procs(workers, timeout=10)
+        assert all(_gone(pid) for pid in pids)
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid in locals().get("pids", []):
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize(("app", "options", "message"), [
+    ("nosuchmodule:factory", {}, "No module named 'nosuchmodule'"),
+    ("session", {"store": "postgres://nowhere"}, "Unknown store URL"),
+    ("session", {"colour": "blue"}, "unexpected keyword argument 'colour'"),
+])
+def test_a_worker_that_cannot_start_says_why_in_one_line(app, options, message):
+    with pytest.raises(cluster.ClusterStartError, match=message) as error:
+        cluster.start(app, n=2, name="test-broken", **options)
+    assert "\n" not in str(error.value) and "Traceback" not in str(error.value)
+    assert not _workers_of(os.getpid())
+
+
+def test_options_that_cannot_reach_a_process_are_refused():
+    with pytest.raises(TypeError, match="store URLs"):
+        cluster.start("session", store=MemoryStore())
+    assert not _workers_of(os.getpid())
+
+
+def test_unknown_app_and_bad_n_are_refused_before_starting_anything():
+    with pytest.raises(ValueError, match="session, auth, resource"):
+        cluster.start("sessions")
+    with pytest.raises(ValueError, match="at least 1"):
+        cluster.start("session", n=0)
+
+
+def test_round_robin_rotates_servers_and_keeps_cookies_and_headers():
+    app = Flask("echo")
+
+    @app.get("/echo")
+    def echo():
+        response = {"cookie": request.cookies.get("who"), "auth": request.headers.get("Authorization")}
+        return response, 200, {"Set-Cookie": "who=alice; Path=/; HttpOnly"}
+
+    one = authlab.serve(app, name="echo-one", show=False)
+    two = authlab.serve(app, name="echo-two", show=False)
+    client = cluster.RoundRobin([one.url, two.url])
+    client.headers["Authorization"] = "Bearer t"
+    first, second = client.get("/echo").json(), client.get("/echo").json()
+    assert first == {"cookie": None, "auth": "Bearer t"}
+    assert second == {"cookie": "alice", "auth": "Bearer t"}  # set by one, sent to two
+    assert [len(one.log), len(two.log)] == [1, 1]
+    client.get(one.url + "/echo")  # a full URL is not rotated
+    assert [len(one.log), len(two.log)] == [2, 1]
+    with pytest.raises(ValueError, match="at least one"):
+        cluster.RoundRobin([])
+
+
+def test_time_requests_refuses_to_time_failures():
+    app = Flask("teapot")
+    app.get("/")(lambda: ("short and stout", 418))
+    server = authlab.serve(app, name="teapot", show=False)
+    client = cluster.RoundRobin([server.url])
+    assert len(cluster.time_requests(client, "/", count=3, expect=418)) == 3
+    with pytest.raises(AssertionError, match="answered 418, not 200"):
+        cluster.time_requests(client, "/", count=3)
+
+
+def test_redis_helper_is_replaced_by_name(redis_url):
+    first = cluster.redis("test-redis-helper")
+    second = cluster.redis("test-redis-helper")
+    assert first.process.poll() is not None and second.process.poll() is None
+    cluster.stop_all()
+    assert second.process.poll() is not None
+
+
+@pytest.mark.notebook
+def test_a_notebook_that_never_stops_its_cluster_leaves_no_orphans(tmp_path):
+    cell = "from authlab import cluster\nworkers = cluster.start('session', n=2, name='nb')\nworkers.pids"
+    result = execute(write_notebook(tmp_path / "cluster.ipynb", [cell]), runs=2)
+    assert result.ok, str(result)

@@ -1,0 +1,5 @@
+"""The one exception the comparison raises: its message is a single line fit for a terminal."""
+
+
+class CompareError(Exception):
+    """A measurement could not be made (server unreachable, login refused, bad setting)."""

@@ -1,0 +1,18 @@
+"""Progress bars for the slow phases: on stderr, only on a terminal, only after a second."""
+
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
+
+
+def bar(total: int, description: str, enabled: bool) -> tqdm:
+    """A tqdm bar that stays hidden unless ``enabled`` and the phase lasts over a second."""
+    return tqdm(total=total, desc=description, file=sys.stderr, disable=not enabled, delay=1.0, leave=False,
+                unit="step", dynamic_ncols=True)
+
+
+def wanted(no_progress: bool = False) -> bool:
+    """Whether to draw bars: not asked off, and stderr is a terminal (not a pipe, log or notebook)."""
+    return not no_progress and sys.stderr.isatty()

@@ -98,7 +98,7 @@ def test_rfc7515_a5_unsecured():
 
 def test_jwt_io_default_token_verifies_with_its_published_secret():
     report = inspect_jwt(JWT_IO, JWT_IO_SECRET, now=NOW)
-    assert report.status is Status.VERIFIED
+    assert report.status is Status.VERIFIED and report.verified and not report.expired
     assert report.payload == {"sub": "1234567890", "name": "John Doe", "iat": 1516239022}
     assert {"weak-secret", "no-exp"} <= report.warning_codes
 

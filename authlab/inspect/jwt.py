@@ -247,7 +247,7 @@ class TokenInspection:
         )
 
     def _signature_panel(self) -> str:
-        alg = self.alg if isinstance(self.alg, str) else "?"
+        alg = r.shorten(self.alg, 40) if isinstance(self.alg, str) else "?"
         formula = (
             f"{alg}(\n  base64UrlEncode(header) + \".\" +\n  base64UrlEncode(payload),\n  "
             f"{'secret' if alg.startswith('HS') else 'key'}\n)\n\n{len(self.signature)} bytes"

@@ -11,6 +11,7 @@ COMMANDS = {
     "check": ("authlab.envcheck", "check that every package the course needs is installed"),
     "run": ("authlab.notebooks", "execute notebooks headless and report the time of each"),
     "bench": ("authlab.bench", "measure the in-kernel server runner against bare Werkzeug"),
+    "attack": ("authlab.attacks.cli", "run the lesson 06 attack battery against a server you run on this machine"),
     "compare": ("authlab.compare.cli", "time and storage of sessions vs JWT in a header vs JWT in a cookie"),
 }
 

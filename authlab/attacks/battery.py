@@ -15,14 +15,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import http.cookiejar
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import nbformat
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
 import authlab
-from authlab.apps import Users, jwt_cookie_app, jwt_header_app, session_app, state_of
+from authlab.apps import DEMO_USERS, Users, jwt_cookie_app, jwt_header_app, session_app
 from authlab.attacks import jwt_attacks as jwt_
 from authlab.attacks import session_attacks as sessions
 from authlab.attacks.probes import (
@@ -76,6 +79,7 @@ class Attack:
 @dataclasses.dataclass
 class Outcome:
     target: str
+    kind: str
     attack: Attack
     verdict: str  # "succeeded", "refused", "skipped" or "error"
     detail: str
@@ -176,9 +180,12 @@ def _expired(target: Target) -> Finding:
 
 
 def _anonymous_ids(target: Target, cookie_name: str, count: int) -> list[str]:
+    """Session IDs the server hands a visitor at GET / (a fresh visitor each time), if it hands any out."""
+    visitor = requests.Session()
+    visitor.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))  # never send one back
     ids = []
     for _ in range(count):
-        cookies = sessions.probe_cookie_flags(requests.get(target.url + "/", timeout=TIMEOUT))
+        cookies = sessions.probe_cookie_flags(visitor.get(target.url + "/", timeout=TIMEOUT))
         ids += [c.value for c in cookies if c.name == cookie_name]
         if not ids:
             return []
@@ -187,18 +194,20 @@ def _anonymous_ids(target: Target, cookie_name: str, count: int) -> list[str]:
 
 def _predictable(target: Target) -> Finding:
     cookie_name = target.observed().cookie_name
-    observed = _anonymous_ids(target, cookie_name, 157)
-    if observed:
-        with contextlib.suppress(ValueError):
-            clone = sessions.clone_python_random(observed[:-1])
-            if f"{clone.getrandbits(128):032x}" == observed[-1]:
-                return Finding(True, "Python random's state rebuilt from 156 visitor IDs: the next ID was predicted")
-        source = "visitor IDs from GET /"
-    else:
+    observed = _anonymous_ids(target, cookie_name, 16)
+    source = "visitor IDs from GET /"
+    if not observed:
         observed = [target.login().client.cookies[cookie_name] for _ in range(SAMPLE_LOGINS)]
         source = "IDs issued at login"
-    report = sessions.session_id_entropy(observed[:16])
-    return Finding(report.guessable, f"{source}: {report}")
+    report = sessions.session_id_entropy(observed)
+    if report.guessable or report.alphabet != "hex":
+        return Finding(report.guessable, f"{source}: {report}")
+    observed += _anonymous_ids(target, cookie_name, 141)  # hex that looks random: is it Python's random?
+    with contextlib.suppress(ValueError):
+        clone = sessions.clone_python_random(observed[:-1])
+        if f"{clone.getrandbits(128):032x}" == observed[-1]:
+            return Finding(True, "Python random's state rebuilt from 156 visitor IDs: the next ID was predicted")
+    return Finding(False, f"{source}: {report}; not Python's random either")
 
 
 def _flask_secret(target: Target) -> Finding:
@@ -249,18 +258,18 @@ ATTACKS_BY_ID = {attack.id: attack for attack in ATTACKS}
 def run_attack(target: Target, attack: Attack) -> Outcome:
     """One attack against one target; never raises for what the server does."""
     if target.kind not in attack.kinds:
-        return Outcome(target.name, attack, "skipped", f"not for {target.kind} servers")
+        return Outcome(target.name, target.kind, attack, "skipped", f"not for {target.kind} servers")
     if attack.id in target.skip:
-        return Outcome(target.name, attack, "skipped", target.skip[attack.id])
+        return Outcome(target.name, target.kind, attack, "skipped", target.skip[attack.id])
     try:
         finding = attack.run(target)
     except NotApplicable as reason:
-        return Outcome(target.name, attack, "skipped", str(reason))
+        return Outcome(target.name, target.kind, attack, "skipped", str(reason))
     except TargetError as error:
-        return Outcome(target.name, attack, "error", str(error))
+        return Outcome(target.name, target.kind, attack, "error", str(error))
     except Exception as error:  # a server answering nonsense must not stop the battery
-        return Outcome(target.name, attack, "error", f"{type(error).__name__}: {str(error)[:160]}")
-    return Outcome(target.name, attack, "succeeded" if finding else "refused", finding.detail)
+        return Outcome(target.name, target.kind, attack, "error", f"{type(error).__name__}: {str(error)[:160]}")
+    return Outcome(target.name, target.kind, attack, "succeeded" if finding else "refused", finding.detail)
 
 
 def run_attacks(target: Target, attacks: tuple[Attack, ...] = ATTACKS) -> list[Outcome]:
@@ -269,12 +278,12 @@ def run_attacks(target: Target, attacks: tuple[Attack, ...] = ATTACKS) -> list[O
 
 
 def format_report(outcomes: list[Outcome]) -> str:
-    """A table: server, attack, verdict, advisory class, and what happened."""
+    """Per server, each attack for its kind: verdict, advisory class, and what happened."""
     marks = {"succeeded": "SUCCEEDED", "refused": "refused", "skipped": "n/a", "error": "ERROR"}
     lines = []
     for target in dict.fromkeys(outcome.target for outcome in outcomes):
         lines.append(f"== {target}")
-        for outcome in (o for o in outcomes if o.target == target):
+        for outcome in (o for o in outcomes if o.target == target and o.kind in o.attack.kinds):
             attack = outcome.attack
             lines.append(f"  {attack.number:>2} {attack.id:<20} {marks[outcome.verdict]:<9} "
                          f"[{attack.advisory}] {outcome.detail}")
@@ -302,10 +311,10 @@ def _serving(apps: list[tuple[Flask, str, dict]]) -> Iterator[list[Target]]:
         targets = []
         for app, kind, options in apps:
             servers.append(authlab.serve(app, name=f"battery-{app.name}", show=False))
-            state = state_of(app)
-            public = state.verifying_key if state.algorithm == "RS256" else None
-            targets.append(Target(servers[-1].url, kind, name=app.name, public_key=public,
-                                  signing_key=state.signing_key, **options))
+            state = app.extensions.get("authlab")  # the course's apps expose their keys; a lab's app does not
+            keys = {"public_key": state.verifying_key if state.algorithm == "RS256" else None,
+                    "signing_key": state.signing_key} if state else {}
+            targets.append(Target(servers[-1].url, kind, name=app.name, **keys, **options))
         yield targets
     finally:
         for server in servers:
@@ -359,11 +368,75 @@ def vulnerable_servers(users: Users | None = None) -> Iterator[list[tuple[Target
         yield [(target, ATTACKS_BY_ID[attack_id]) for target, (attack_id, _, _) in zip(targets, _DEMOS, strict=True)]
 
 
-def course_battery(users: Users | None = None) -> tuple[list[Outcome], list[Outcome]]:
-    """Every attack against every course server, and each attack against its own vulnerable server."""
+# --- the lab solutions ----------------------------------------------------------------------
+
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
+LAB_KINDS = {"lab1_sessions": "session", "lab2_jwt_header": "jwt-header", "lab3_jwt_cookie": "jwt-cookie"}
+
+
+class SolutionLoadError(Exception):
+    """A solved lab notebook could not be turned into a running app."""
+
+
+def load_solution_app(path: Path) -> Flask:
+    """Run a solved lab's own cells (not its check cells) and return its ``app``, with alice registered.
+
+    The labs define ``app`` (a Flask app with the course's routes) and ``register(username,
+    password)``; grading cells (nbgrader ``grade: true``, or importing ``authlab.checks``) are left out.
+    """
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as error:
+        raise SolutionLoadError(f"{path.name}: unreadable notebook ({error})") from None
+    namespace: dict = {"__name__": f"solution_{path.stem}"}
+    for index, cell in enumerate(notebook.cells):
+        grading = cell.get("metadata", {}).get("nbgrader", {}).get("grade", False)
+        if cell.cell_type != "code" or grading or "authlab.checks" in cell.source:
+            continue
+        try:
+            exec(compile(cell.source, f"{path.name}[{index}]", "exec"), namespace)
+        except Exception as error:
+            raise SolutionLoadError(f"{path.name}: cell {index} raised {type(error).__name__}: {error}") from None
+    app, register = namespace.get("app"), namespace.get("register")
+    if not isinstance(app, Flask) or not callable(register):
+        raise SolutionLoadError(f"{path.name}: defines no Flask `app` and `register(username, password)`")
+    register("alice", DEMO_USERS["alice"])
+    return app
+
+
+@contextlib.contextmanager
+def solution_servers(folder: Path = SOLUTIONS) -> Iterator[tuple[list[Target], list[str]]]:
+    """Serve every solved lab that has a login to attack; also say which could not be loaded, and why."""
+    apps, problems = [], []
+    for stem, kind in LAB_KINDS.items():
+        path = folder / f"{stem}.ipynb"
+        if not path.is_file():
+            continue
+        try:
+            apps.append((load_solution_app(path), kind, {}))
+        except SolutionLoadError as error:
+            problems.append(str(error))
+    with _serving(apps) as targets:
+        yield targets, problems
+
+
+@dataclasses.dataclass
+class BatteryResult:
+    secure: list[Outcome]  # every attack against every course server and lab solution
+    demos: list[Outcome]  # each attack against the vulnerable server it must break
+    not_loaded: list[str]  # lab solutions present but not loadable, with the reason
+
+    @property
+    def ok(self) -> bool:
+        held = all(outcome.verdict in ("refused", "skipped") for outcome in self.secure)
+        return held and all(outcome.verdict == "succeeded" for outcome in self.demos)
+
+
+def course_battery(users: Users | None = None) -> BatteryResult:
+    """Every attack against every course server and lab solution, and each attack against its vulnerable server."""
     users = users or Users()
-    with course_servers(users) as targets:
-        secure = [outcome for target in targets for outcome in run_attacks(target)]
+    with course_servers(users) as targets, solution_servers() as (solutions, not_loaded):
+        secure = [outcome for target in [*targets, *solutions] for outcome in run_attacks(target)]
     with vulnerable_servers(users) as pairs:
         demos = [run_attack(target, attack) for target, attack in pairs]
-    return secure, demos
+    return BatteryResult(secure, demos, not_loaded)

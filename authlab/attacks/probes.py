@@ -132,7 +132,8 @@ def _json(response: requests.Response) -> dict:
 
 
 def _error_text(response: requests.Response) -> str:
-    return str(_json(response).get("error") or response.text[:80].strip() or response.reason)
+    """The server's JSON ``error`` (the course's convention), else the status phrase ("NOT FOUND")."""
+    return str(_json(response).get("error") or response.reason)
 
 
 def credential_cookie(response) -> CookieFlags | None:

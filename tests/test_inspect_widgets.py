@@ -67,3 +67,4 @@ def test_stable_css_classes_and_report_widget():
     assert "authlab-jwt-view" in widget.view._dom_classes
     assert "authlab-jwt-inspector" in widget._dom_classes
     assert widget.key_box.value == SECRET and widget.inspection.status is Status.VERIFIED
+    assert repr(widget).startswith("JWTInspector: VERIFIED: signature verified")

@@ -80,6 +80,10 @@ class JWTInspector(widgets.VBox):
             control.observe(self._on_edit, names="value")
         self._on_input()
 
+    def __repr__(self) -> str:
+        # the text/plain fallback (GitHub, nbconvert) shows the verdict rather than the widget tree
+        return f"JWTInspector: {self.inspection.status}: {self.inspection.verdict}"
+
     def _on_input(self, change: dict | None = None) -> None:
         """Token or key changed: inspect again, and refresh the editors unless they caused the change."""
         self.inspection = inspect_jwt(self.token_box.value, self.key_box.value or None, now=self.now)

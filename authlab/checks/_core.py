@@ -1,0 +1,235 @@
+"""The check framework: start the learner's app, probe it over real HTTP, say what is wrong.
+
+A check is a function decorated with ``@check(points)``. It prints one line per
+thing it verified, or raises ``CheckFailed`` (an ``AssertionError``) whose message
+says in one sentence what went wrong and what to do. Results go to the running
+total of this kernel (``authlab.checks.total()``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from http.cookies import CookieError, SimpleCookie
+
+import requests
+
+import authlab
+from authlab.checks import _results
+
+REQUEST_TIMEOUT = 5.0
+
+
+class CheckFailed(AssertionError):
+    """The learner's code does not do what the lab asks; the message says what and how to fix it."""
+
+
+def fail(problem: str, hint: str) -> None:
+    """Raise ``CheckFailed("<problem>; <hint>")``."""
+    raise CheckFailed(f"{problem}; {hint}")
+
+
+def ok(text: str) -> None:
+    """Report one verified behaviour (stdout only: anything on stderr costs the cell its points)."""
+    print(f"✔ {text}", flush=True)
+
+
+def check(lab: str, points: int) -> Callable:
+    """Register a check of ``lab`` worth ``points`` and record whether it passed."""
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            try:
+                result = function(*args, **kwargs)
+            except BaseException:
+                _results.record(lab, function.__name__, points, passed=False)
+                raise
+            _results.record(lab, function.__name__, points, passed=True)
+            return result
+
+        run.points = points
+        return run
+
+    return decorate
+
+
+def call_student(function: Callable, *args, what: str | None = None):
+    """Call the learner's ``function``; turn anything it raises into a one-line CheckFailed."""
+    name = what or f"{getattr(function, '__name__', 'your function')}()"
+    if not callable(function):
+        fail(f"{name} is not a function (got {type(function).__name__})", "run the cell that defines it")
+    try:
+        return function(*args)
+    except CheckFailed:
+        raise
+    except Exception as error:
+        fail(f"{name} raised {type(error).__name__}: {_first_line(error)}", _hint_for(error))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else "(no message)"
+
+
+def _hint_for(error: BaseException) -> str:
+    if isinstance(error, NotImplementedError):
+        return "replace the `raise NotImplementedError()` in that cell with your code and run it again"
+    return "run that cell on its own and fix the error first"
+
+
+class Probe:
+    """HTTP calls to the app under test, with a timeout and a readable failure for every way they break."""
+
+    def __init__(self, server: authlab.Server, crashes: list[BaseException]):
+        self.server = server
+        self.url = server.url
+        self._crashes = crashes
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        kwargs.setdefault("allow_redirects", False)
+        self._crashes.clear()
+        try:
+            response = requests.request(method, self.url + path, **kwargs)
+        except requests.Timeout:
+            fail(f"{method} {path} got no answer within {REQUEST_TIMEOUT:.0f} s", "does that view loop forever?")
+        except requests.ConnectionError as error:
+            fail(f"{method} {path} could not connect ({type(error).__name__})", "did the app stop the server?")
+        if response.status_code >= 500 and self._crashes:
+            error = self._crashes[-1]
+            fail(
+                f"{method} {path} crashed with {type(error).__name__}: {_first_line(error)} (status "
+                f"{response.status_code})",
+                _hint_for(error),
+            )
+        return response
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+
+@contextlib.contextmanager
+def serving(app, name: str) -> Iterator[Probe]:
+    """Serve ``app`` for the duration of one check, quietly, and stop it afterwards.
+
+    The app's stderr (Flask's error log, library warnings) is captured: in a graded
+    cell any stderr output would cost the cell its points.
+    """
+    if not callable(app):
+        fail(f"app is not a Flask app (got {type(app).__name__})", "run the cell that creates `app` first")
+    crashes: list[BaseException] = []
+    with _quiet(), _recording_crashes(app, crashes):
+        try:
+            server = authlab.serve(app, name=f"check-{name}", show=False)
+        except Exception as error:
+            fail(f"could not start your app: {type(error).__name__}: {_first_line(error)}", "run its cell again")
+        try:
+            yield Probe(server, crashes)
+        finally:
+            server.stop()
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+@contextlib.contextmanager
+def _recording_crashes(app, crashes: list[BaseException]) -> Iterator[None]:
+    try:
+        from flask import got_request_exception
+    except ImportError:  # not Flask: no crash details, statuses still speak
+        yield
+        return
+
+    def record(sender, exception, **extra):
+        crashes.append(exception)
+
+    got_request_exception.connect(record, app, weak=False)
+    try:
+        yield
+    finally:
+        got_request_exception.disconnect(record, app)
+
+
+def set_cookies(response: requests.Response) -> dict[str, SimpleCookie]:
+    """Every ``Set-Cookie`` of a response, parsed, by cookie name (the attributes included)."""
+    parsed = {}
+    for header in response.raw.headers.getlist("Set-Cookie"):
+        cookie = SimpleCookie()
+        try:
+            cookie.load(header)
+        except CookieError:
+            fail(f"the Set-Cookie header {header[:80]!r} cannot be parsed", "set cookies with response.set_cookie()")
+        for name, morsel in cookie.items():
+            parsed[name] = morsel
+    return parsed
+
+
+def json_error(response: requests.Response, request: str, status: int) -> None:
+    """Require ``status`` and a JSON body ``{"error": "..."}``."""
+    if response.status_code != status:
+        fail(f"{request} returned {response.status_code}", f"it must return {status}")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        fail(
+            f"{request} returned {status} but its body is {response.text[:60]!r}",
+            'send a JSON object with an "error" message, e.g. return {"error": "..."}, ' + str(status),
+        )
+
+
+def estimated_bits(values: list[str]) -> float:
+    """Entropy estimate of a set of random-looking strings: varying positions x bits per symbol.
+
+    Positions that hold the same character in every sample (prefixes, separators,
+    version digits) carry no secret; each varying position carries at most
+    log2(alphabet) bits, the alphabet guessed from the characters seen.
+    """
+    if len(values) < 2:
+        return 0.0
+    length = min(len(value) for value in values)
+    varying = [i for i in range(length) if len({value[i] for value in values}) > 1]
+    symbols = "".join(value[i] for value in values for i in varying) + "".join(value[length:] for value in values)
+    count = len(varying) + max(len(value) for value in values) - length
+    return count * math.log2(_alphabet_size(symbols)) if count else 0.0
+
+
+def _alphabet_size(text: str) -> int:
+    chars = set(text)
+    if chars <= set("0123456789"):
+        return 10
+    if chars <= set("0123456789abcdef") or chars <= set("0123456789ABCDEF"):
+        return 16
+    if chars <= set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"):
+        return 64
+    return 94
+
+
+class FakeClock:
+    """A clock the check moves by hand: ``clock()`` returns the current fake time."""
+
+    def __init__(self, start: float):
+        self.now = float(start)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds

@@ -1,0 +1,148 @@
+"""``authlab grade``: grade a folder of submitted lab notebooks on every core, with feedback.
+
+    authlab grade --lab lab1 downloads/ -o grades.csv
+
+Each ``.ipynb`` is one student (named by its file, or by its folder when the file
+keeps the lab's name, as in nbgrader's ``submitted/<student>/<lab>/``). Writes a
+CSV with the points of every check per student and one feedback page per student.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import csv
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from tqdm import tqdm
+
+from authlab.grading import autograde, feedback
+from authlab.grading.source import Lab, UnknownLabError, find_lab, gradebook
+
+
+def submissions(paths: list[Path], lab: Lab) -> dict[str, Path]:
+    """``{student: notebook}`` for the files and folders given (folders are searched recursively)."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        else:
+            files.append(path)
+    found: dict[str, Path] = {}
+    for file in files:
+        name = _student(file, lab)
+        unique, n = name, 2
+        while unique in found:
+            unique, n = f"{name}-{n}", n + 1
+        found[unique] = file
+    return found
+
+
+def _student(file: Path, lab: Lab) -> str:
+    if file.stem not in (lab.notebook, lab.id):
+        return file.stem
+    for parent in file.parents:
+        if parent.name not in (lab.id, "") and parent.name != "submitted":
+            return parent.name
+    return file.stem
+
+
+def grade_all(
+    lab: Lab,
+    students: dict[str, Path],
+    workers: int | None = None,
+    cell_timeout: int = 30,
+    notebook_timeout: int = 300,
+    progress: bool = True,
+) -> list[autograde.Result]:
+    """Grade every submission with a pool of ``workers`` processes (default: one per core)."""
+    workers = workers or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix=f"authlab-gradebook-{lab.id}-") as folder:
+        db_url, released = gradebook(lab, Path(folder))
+        tests = autograde.test_cells(released, nbformat.read(lab.source, as_version=4))
+        job = autograde.Job(lab.id, lab.notebook, db_url, tests, cell_timeout, notebook_timeout)
+        # fork: the workers inherit the imported nbgrader instead of importing it again (seconds each)
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {pool.submit(autograde.grade, path, student, job): student for student, path in students.items()}
+            results = []
+            with tqdm(total=len(futures), unit="notebook", desc=f"grading {lab.id}", disable=not progress) as bar:
+                for future in concurrent.futures.as_completed(futures):
+                    results.append(_outcome(future, futures[future], students[futures[future]], job))
+                    bar.update()
+    return sorted(results, key=lambda result: result.student)
+
+
+def _outcome(future, student: str, path: Path, job: autograde.Job) -> autograde.Result:
+    try:
+        return future.result()
+    except Exception as error:  # the worker itself died (killed from inside the notebook)
+        result = autograde.Result(student, str(path))
+        result.problems.append(f"the grader's worker failed on this notebook ({type(error).__name__}); "
+                               "nothing could be graded")
+        result.checks = autograde.zeros(job, "not graded")
+        return result
+
+
+def write_csv(results: list[autograde.Result], path: Path) -> None:
+    grade_ids = [check.grade_id for check in results[0].checks] if results else []
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["student", *grade_ids, "total", "max", "problems"])
+        for result in results:
+            points = {check.grade_id: f"{check.points:g}" for check in result.checks}
+            writer.writerow([result.student, *(points.get(g, "0") for g in grade_ids),
+                             f"{result.score:g}", f"{result.max_score:g}", " | ".join(result.problems)])
+
+
+def write_feedback(results: list[autograde.Result], lab: Lab, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for result in results:
+        (folder / f"{result.student}.html").write_text(feedback.render(result, lab.id), encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="authlab grade", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("submissions", nargs="*", type=Path, help="notebooks or folders of notebooks")
+    parser.add_argument("--lab", required=True, help="lab id, e.g. lab1")
+    parser.add_argument("-o", "--output", type=Path, default=Path("grades.csv"), help="CSV to write (grades.csv)")
+    parser.add_argument("--feedback", type=Path, help="folder for the feedback pages (default: feedback/ next to -o)")
+    parser.add_argument("--workers", type=int, help="processes in parallel (default: one per core)")
+    parser.add_argument("--timeout", type=int, default=30, help="seconds per cell before it is interrupted (30)")
+    parser.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook (300)")
+    parser.add_argument("--bench", action="store_true",
+                        help="grade copies of the solution and compare with sequential `nbgrader autograde`")
+    parser.add_argument("--copies", type=int, default=40, help="submissions graded by --bench (40)")
+    options = parser.parse_args(argv)
+    try:
+        lab = find_lab(options.lab)
+    except UnknownLabError as error:
+        print(f"authlab grade: {error}", file=sys.stderr)
+        return 2
+    if options.bench:
+        from authlab.grading.bench import run
+
+        return run(lab, options.copies, options.workers)
+    students = submissions(options.submissions, lab)
+    if not students:
+        print("authlab grade: no .ipynb files among the given paths", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    results = grade_all(lab, students, options.workers, options.timeout, options.notebook_timeout)
+    seconds = time.perf_counter() - started
+    feedback_dir = options.feedback or options.output.parent / "feedback"
+    write_csv(results, options.output)
+    write_feedback(results, lab, feedback_dir)
+    print(f"graded {len(results)} notebooks in {seconds:.1f} s ({len(results) / seconds:.2f}/s); "
+          f"grades in {options.output}, feedback in {feedback_dir}/")
+    for result in results:
+        if result.problems:
+            print(f"  {result.student}: " + "; ".join(result.problems))
+    return 0

@@ -46,7 +46,7 @@ def b64url_encode(data: bytes) -> str:
 def b64url_decode(part: str) -> bytes:
     """Decode a base64url part, padding or not; MalformedTokenError if it is not base64url."""
     try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return base64.b64decode(part + "=" * (-len(part) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise MalformedTokenError(f"{part[:20]!r} is not base64url") from None
 

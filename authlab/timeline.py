@@ -91,9 +91,9 @@ class Timeline:
                         textcoords="offset points", fontsize=9, color="#57606a")
         ax.set_yticks(range(len(names)), names)
         ax.set_ylim(-0.6, len(names) + 0.2)
-        ax.set_xlabel("seconds since login")
+        ax.set_xlabel("seconds since the watch started")
         ax.set_title(title)
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
         ax.grid(axis="x", alpha=0.3)
         if figure is not None:
             figure.tight_layout()

@@ -81,7 +81,7 @@ QUESTIONS = tuple(Question(*row) for row in (
 ))
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class Recommendation:
     """What to use, why, and where this differs from the article's tree."""
 
@@ -112,12 +112,14 @@ class Recommendation:
             lines.append("See: " + ", ".join(self.lessons))
         return "\n".join(lines)
 
+    __repr__ = __str__
+
     def _repr_html_(self) -> str:
         def items(values):
             return "".join(f"<li>{html.escape(value)}</li>" for value in values)
 
         agree = "agrees" if self.agrees_with_article else "differs: see the reasons"
-        parts = [f"<b>Use:</b> {html.escape(self.title)}", f"<b>Because:</b><ul>{items(self.reasons)}</ul>"]
+        parts = [f"<p><b>Use:</b> {html.escape(self.title)}</p>", f"<b>Because:</b><ul>{items(self.reasons)}</ul>"]
         if self.caveats:
             parts.append(f"<b>Mind:</b><ul>{items(self.caveats)}</ul>")
         parts.append(f"<b>The article's tree says:</b> {html.escape(self.article)} <i>({agree})</i>")

@@ -33,3 +33,10 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+labs: $(STAMP)
+	$(BIN)/authlab labs
+
+.PHONY: bench-grade
+bench-grade: $(STAMP)
+	$(BIN)/authlab grade --lab lab1 --bench

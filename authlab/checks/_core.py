@@ -69,12 +69,13 @@ def call_student(function: Callable, *args, what: str | None = None):
     except CheckFailed:
         raise
     except Exception as error:
-        fail(f"{name} raised {type(error).__name__}: {_first_line(error)}", _hint_for(error))
+        fail(f"{name} raised {_describe(error)}", _hint_for(error))
 
 
-def _first_line(error: BaseException) -> str:
+def _describe(error: BaseException) -> str:
+    """``ValueError: first line of the message``, or just the type when there is no message."""
     text = str(error).strip()
-    return text.splitlines()[0][:200] if text else "(no message)"
+    return f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
 
 
 def _hint_for(error: BaseException) -> str:
@@ -103,11 +104,7 @@ class Probe:
             fail(f"{method} {path} could not connect ({type(error).__name__})", "did the app stop the server?")
         if response.status_code >= 500 and self._crashes:
             error = self._crashes[-1]
-            fail(
-                f"{method} {path} crashed with {type(error).__name__}: {_first_line(error)} (status "
-                f"{response.status_code})",
-                _hint_for(error),
-            )
+            fail(f"{method} {path} crashed with {_describe(error)} (status {response.status_code})", _hint_for(error))
         return response
 
     def get(self, path: str, **kwargs) -> requests.Response:
@@ -131,7 +128,7 @@ def serving(app, name: str) -> Iterator[Probe]:
         try:
             server = authlab.serve(app, name=f"check-{name}", show=False)
         except Exception as error:
-            fail(f"could not start your app: {type(error).__name__}: {_first_line(error)}", "run its cell again")
+            fail(f"could not start your app: {_describe(error)}", "run its cell again")
         try:
             yield Probe(server, crashes)
         finally:

@@ -120,7 +120,12 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"authlab-grade-{job.lab_id}-") as workdir:
         resources["metadata"] = {"path": workdir}
         result.problems += _execute(notebook, resources, job)
-    result.checks = _score(notebook, job)
+    try:
+        result.checks = _score(notebook, job)
+    except Exception as error:  # a notebook shaped in a way nbgrader's scoring does not expect
+        result.problems.append(f"the executed notebook could not be scored ({type(error).__name__}: "
+                               f"{_one_line(error)})")
+        result.checks = zeros(job, "not scored")
     return _finish(result, started)
 
 
@@ -154,7 +159,7 @@ def _sanitize(notebook, student: str, job: Job):
     with _quiet_nbgrader():
         for step in steps:
             notebook, resources = step.preprocess(notebook, resources)
-    return notebook, resources
+    return nbformat.from_dict(notebook), resources  # cells put back by OverwriteCells hold plain dicts
 
 
 def _restored(submitted: dict[str, str], job: Job) -> list[str]:

@@ -1,0 +1,130 @@
+"""The check framework, in-process: fresh copies resist patching, messages say what is wrong, totals add up."""
+
+import secrets
+import sys
+import uuid
+
+import pytest
+from flask import Flask, make_response, request
+
+import authlab.checks
+from authlab.checks import _results, total
+from authlab.checks._core import estimated_bits
+
+
+@pytest.fixture(autouse=True)
+def _fresh_totals():
+    _results.clear()
+    yield
+    _results.clear()
+
+
+def _app(httponly=True):
+    """A minimal lab-1 app: enough for the cookie and no-session checks."""
+    passwords, sessions = {}, {}  # plaintext: these tests never run the hashing check
+    app = Flask(f"lab1-test-{secrets.token_hex(2)}")
+
+    def register(username, password):
+        passwords[username] = password
+
+    @app.post("/login")
+    def login():
+        data = request.get_json(silent=True) or {}
+        if passwords.get(data.get("username")) != data.get("password"):
+            return {"error": "wrong username or password"}, 401
+        session_id = secrets.token_urlsafe(32)
+        sessions[session_id] = data["username"]
+        response = make_response({"ok": True})
+        response.set_cookie("sid", session_id, httponly=httponly, samesite="Lax")
+        return response
+
+    @app.get("/profile")
+    def profile():
+        user = sessions.get(request.cookies.get("sid", ""))
+        return ({"message": f"Hello, {user}"}, 200) if user else ({"error": "log in first"}, 401)
+
+    return app, register
+
+
+def test_every_access_gives_a_fresh_copy_that_ignores_patches():
+    """Check failures are AssertionErrors: each fresh copy has its own CheckFailed class."""
+    first = authlab.checks.lab1
+    first.check_cookie_flags = lambda *args: None
+    sys.modules["authlab.checks.lab1"].check_cookie_flags = lambda *args: None
+    authlab.checks._core.fail = lambda *args: None
+    from authlab.checks import lab1
+
+    assert lab1 is not first
+    app, register = _app(httponly=False)
+    with pytest.raises(AssertionError, match="lacks HttpOnly"):
+        lab1.check_cookie_flags(app, register)
+
+
+def test_a_passing_check_prints_one_line_per_behaviour(capsys):
+    app, register = _app()
+    authlab.checks.lab1.check_cookie_flags(app, register)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(line.startswith("✔ ") for line in lines)
+
+
+def test_failure_is_one_sentence_with_a_hint():
+    app, register = _app(httponly=False)
+    with pytest.raises(AssertionError) as failure:
+        authlab.checks.lab1.check_cookie_flags(app, register)
+    message = str(failure.value)
+    assert "\n" not in message and "; pass httponly=True" in message
+
+
+def test_a_crashing_view_is_named_with_its_exception():
+    app = Flask("lab1-crash")
+
+    @app.get("/profile")
+    def profile():
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError, match=r"GET /profile crashed with NotImplementedError.*raise NotImpl"):
+        authlab.checks.lab1.check_requires_session(app, lambda username, password: None)
+
+
+def test_a_student_function_that_raises_is_reported_not_propagated():
+    def register(username, password):
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError, match=r"register\(\) raised NotImplementedError"):
+        authlab.checks.lab1.check_passwords_hashed(register, {})
+
+
+def test_not_an_app_is_a_clear_failure():
+    with pytest.raises(AssertionError, match="app is not a Flask app"):
+        authlab.checks.lab1.check_login(None, lambda u, p: None)
+
+
+def test_total_counts_visible_checks_passed_in_this_kernel(capsys):
+    app, register = _app()
+    authlab.checks.lab1.check_cookie_flags(app, register)
+    with pytest.raises(AssertionError):
+        authlab.checks.lab1.check_cookie_flags(*_app(httponly=False))
+    authlab.checks.lab1.check_requires_session(app, register)
+    capsys.readouterr()
+    total("lab1")
+    out = capsys.readouterr().out
+    assert out.startswith("lab1: 2 of 16 points")
+    assert "✘  failed       check_cookie_flags" in out and "✔  passed       check_requires_session" in out
+    assert "check_malformed_login" not in out  # hidden tests stay hidden
+
+
+def test_unknown_lab_is_refused():
+    with pytest.raises(ValueError, match="no checks for 'lab9'"):
+        authlab.checks.fresh("lab9")
+
+
+@pytest.mark.parametrize(("make", "enough"), [
+    (lambda: secrets.token_urlsafe(32), True),
+    (lambda: secrets.token_hex(16), True),
+    (lambda: "sess_" + secrets.token_hex(20), True),
+    (lambda: str(uuid.uuid4()), False),
+    (lambda: str(uuid.uuid1()), False),
+    (lambda: secrets.token_hex(8), False),
+])
+def test_estimated_bits_separates_strong_from_weak_ids(make, enough):
+    assert (estimated_bits([make() for _ in range(8)]) >= 128) is enough

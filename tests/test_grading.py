@@ -1,0 +1,174 @@
+"""authlab grade on hostile submissions: each gets the right score, a reason, and the batch ends in bounded time."""
+
+import csv
+import socket
+
+import nbformat
+import psutil
+import pytest
+from wrong_variants import edited, variants
+
+from authlab.grading import grader
+from authlab.grading.source import find_lab
+
+LAB = find_lab("lab1")
+CELL_TIMEOUT = 8
+PORT = 47219  # a fixed port two submissions both grab and never release
+FULL = {"check_passwords_hashed": 1}  # the only test cell above the app cell
+NONE = {}
+
+
+def _variant(name):
+    return next(v for v in variants("lab1") if v.name == name).edits
+
+
+def _prepend(cell_start, code):
+    """Edit that puts ``code`` at the top of the cell starting with ``cell_start``."""
+    return {cell_start: code + "\n" + cell_start}
+
+
+REGISTER = "def register(username: str, password: str) -> None:"  # every check needs register()
+APP = 'app = Flask("lab1")'
+LEAVE_SERVER = f"""
+import socket
+held = socket.socket()
+held.bind(("127.0.0.1", {PORT}))
+held.listen()
+authlab_server = __import__("authlab").serve(app, name="left-running", show=False)
+"""
+MONKEYPATCH = """
+import sys
+import authlab.checks
+import authlab.checks._core
+authlab.checks.lab1.check_cookie_flags = lambda *args: None
+sys.modules["authlab.checks.lab1"].check_cookie_flags = lambda *args: None
+authlab.checks._core.fail = lambda *args: None
+"""
+
+
+def _appended(notebook, code):
+    notebook.cells.append(nbformat.v4.new_code_cell(code))
+    return notebook
+
+
+def _without(notebook, grade_id):
+    notebook.cells = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+    return notebook
+
+
+def _replaced(notebook, grade_id, source):
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = source
+    return notebook
+
+
+# name -> (notebook, scores that must be earned (all other checks must be 0), words the problems must contain)
+def _cases():
+    solution = LAB.source
+    every = {grade_id: points for grade_id, points in _points().items()}
+    return {
+        "raises": (edited(solution, _prepend(APP, 'raise RuntimeError("half-finished")')), FULL, ""),
+        "loops": (edited(solution, _prepend(REGISTER, "while True:\n    pass")), NONE, "interrupted"),
+        "loops_ignoring_interrupt": (
+            edited(solution, _prepend(REGISTER, "while True:\n    try:\n        time.sleep(0.05)\n"
+                                                "    except KeyboardInterrupt:\n        pass")),
+            NONE, "ignored the interrupt"),
+        "sys_exit": (edited(solution, _prepend(REGISTER, "import sys\nsys.exit('bye')")), NONE, ""),
+        "os_exit": (edited(solution, _prepend(REGISTER, "import os\nos._exit(3)")), NONE, "kernel died"),
+        "leaves_server": (_appended(edited(solution, {}), LEAVE_SERVER), every, ""),
+        "leaves_server_too": (_appended(edited(solution, {}), LEAVE_SERVER), every, ""),
+        "prints_megabytes": (edited(solution, _prepend(REGISTER, 'print("x" * 5_000_000)')), every, ""),
+        "edits_test_cell": (
+            _replaced(edited(solution, _variant("profile_no_greeting")), "check_login", 'print("all good")'),
+            _but(every, "check_login"), "check_login was edited"),
+        "deletes_test_cell": (
+            _without(edited(solution, _variant("logout_keeps_session")), "check_logout"),
+            _but(every, "check_logout"), "check_logout was missing"),
+        "monkeypatches_checks": (
+            edited(solution, {**_variant("cookie_not_httponly"), APP: MONKEYPATCH + "\n" + APP}),
+            _but(every, "check_cookie_flags"), ""),
+        "empty_notebook": (nbformat.v4.new_notebook(), {}, "structure"),
+        "not_json": ("{this is not a notebook", {}, "not a readable notebook"),
+    }
+
+
+def _points():
+    notebook = nbformat.read(LAB.source, as_version=4)
+    return {c.metadata.nbgrader["grade_id"]: float(c.metadata.nbgrader["points"])
+            for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def _but(scores, grade_id):
+    return {key: value for key, value in scores.items() if key != grade_id}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    cases = _cases()
+    for name, (notebook, _, _) in cases.items():
+        path = folder / f"{name}.ipynb"
+        if isinstance(notebook, str):
+            path.write_text(notebook)
+        else:
+            nbformat.write(notebook, path)
+    students = grader.submissions([folder], LAB)
+    results = grader.grade_all(LAB, students, cell_timeout=CELL_TIMEOUT, notebook_timeout=120, progress=False)
+    return cases, {result.student: result for result in results}, folder
+
+
+CASES = list(_cases())
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_hostile_submission_gets_the_right_score(graded, name):
+    cases, results, _ = graded
+    _, earned, words = cases[name]
+    result = results[name]
+    scores = {check.grade_id: check.points for check in result.checks}
+    expected = {grade_id: earned.get(grade_id, 0.0) for grade_id in _points()}
+    assert scores == expected, [(c.grade_id, c.points, c.reason) for c in result.checks]
+    assert words in " ".join(result.problems), result.problems
+    for check in result.checks:
+        assert check.passed or check.reason, f"{check.grade_id} lost points without a reason"
+    assert result.seconds < 150
+
+
+def test_nothing_is_left_running_and_the_port_is_free(graded):
+    assert not psutil.Process().children(recursive=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", PORT))
+
+
+def test_csv_and_feedback_pages(graded, tmp_path):
+    _, results, _ = graded
+    ordered = sorted(results.values(), key=lambda r: r.student)
+    grader.write_csv(ordered, tmp_path / "grades.csv")
+    grader.write_feedback(ordered, LAB, tmp_path / "feedback")
+    rows = list(csv.DictReader(open(tmp_path / "grades.csv")))
+    assert [row["student"] for row in rows] == [r.student for r in ordered]
+    assert {row["student"]: float(row["total"]) for row in rows}["raises"] == 1
+    assert list(rows[0])[1:-3] == list(_points())
+    page = (tmp_path / "feedback" / "os_exit.html").read_text()
+    assert "kernel died" in page and "0 of 16 points" in page
+    big = (tmp_path / "feedback" / "prints_megabytes.html").stat().st_size
+    assert big < 200_000, f"feedback of a notebook printing 5 MB is {big} bytes"
+    page = (tmp_path / "feedback" / "monkeypatches_checks.html").read_text()
+    assert "HttpOnly" in page
+
+
+def test_students_are_named_by_file_or_by_folder(tmp_path):
+    for path in ("downloads/alice_123.ipynb", "submitted/bob/lab1/lab1_sessions.ipynb",
+                 "downloads/.ipynb_checkpoints/alice_123-checkpoint.ipynb", "other/alice_123.ipynb"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("{}")
+    found = grader.submissions([tmp_path / "downloads", tmp_path / "submitted", tmp_path / "other"], LAB)
+    assert sorted(found) == ["alice_123", "alice_123-2", "bob"]
+
+
+def test_command_refuses_unknown_lab_and_empty_input(tmp_path, capsys):
+    assert grader.main(["--lab", "lab99", str(tmp_path)]) == 2
+    assert "no lab called 'lab99'" in capsys.readouterr().err
+    assert grader.main(["--lab", "lab1", str(tmp_path)]) == 2
+    assert "no .ipynb files" in capsys.readouterr().err

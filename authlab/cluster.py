@@ -11,18 +11,20 @@ store solves. A cluster is N real processes, each with its own memory and PID:
     sessions.stop()
 
 ``app`` names a factory: "session" (authlab.apps.session_app), "auth" and "resource"
-(authlab.jwks), or any "module:function". Keyword options reach the factory pickled over
-the worker's stdin (a pipe only this process can write), so a ``Users`` object hashed once
-can serve every worker. The options ``store`` and ``denylist`` are store URLs (see
-authlab.stores.open_store) that each process opens for itself.
+(authlab.jwks), or any "module:function". Keyword options reach the factory pickled over a
+pipe only this process can write, so a ``Users`` object hashed once can serve every worker.
+The options ``store`` and ``denylist`` are store URLs (see authlab.stores.open_store) that
+each process opens for itself.
 
-Starting a cluster under a name that is running replaces it, and every process stops with
-``.stop()``, at kernel exit, or when the kernel dies (each worker watches its parent).
+Workers are forked by a *launcher*: one helper process per kernel that has imported Flask,
+PyJWT and the course's apps once, so a worker starts in milliseconds rather than after a
+second of imports. Starting a cluster under a name that is running replaces it, and every
+process stops with ``.stop()``, at kernel exit, or when the kernel dies: the launcher
+watches the kernel, the workers watch the launcher.
 """
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import collections
 import ctypes
@@ -42,6 +44,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
 import requests
 
 from authlab.redis_server import RedisServer, start_redis
@@ -59,13 +62,12 @@ PID_HEADER = "X-Authlab-Pid"
 COUNTS_PATH = "/_authlab/requests"
 START_TIMEOUT = 20.0
 STOP_GRACE = 2.0
-_READY = "authlab-worker ready "
-_FAILED = "authlab-worker failed "
+_PRELOAD = ("authlab.apps", "authlab.jwks", "authlab.stores", "authlab.server", "redis")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 class ClusterStartError(RuntimeError):
-    """A worker process exited or stayed silent before it listened; the message says why."""
+    """A worker process failed or stayed silent before it listened; the message says why."""
 
 
 # --- parent side ------------------------------------------------------------------------
@@ -74,13 +76,12 @@ class ClusterStartError(RuntimeError):
 class Cluster:
     """N running worker processes of one app: ``.urls``, ``.pids``, ``.client()``, ``.stop()``."""
 
-    def __init__(self, name: str, app: str, processes: list[subprocess.Popen], ports: list[int], logs: list):
+    def __init__(self, name: str, app: str, processes: list[psutil.Process], ports: list[int]):
         self.name = name
         self.app = app
         self.processes = processes
         self.ports = ports
         self.urls = [f"http://127.0.0.1:{port}" for port in ports]
-        self._logs = logs
 
     @property
     def pids(self) -> list[int]:
@@ -88,7 +89,7 @@ class Cluster:
 
     @property
     def running(self) -> bool:
-        return all(process.poll() is None for process in self.processes)
+        return all(_alive(process) for process in self.processes)
 
     def client(self) -> RoundRobin:
         """A fresh round-robin client over this cluster's processes."""
@@ -102,14 +103,11 @@ class Cluster:
         return dict(total)
 
     def stop(self, grace: float = STOP_GRACE) -> None:
-        """Terminate every process, kill those still alive after ``grace`` seconds, reap all."""
+        """Terminate every process, kill those still alive after ``grace`` seconds."""
         with _registry_lock:
             if _registry.get(self.name) is self:
                 del _registry[self.name]
         _stop_processes(self.processes, grace)
-        for log in self._logs:
-            log.close()
-        self._logs = []
 
     def __enter__(self) -> Cluster:
         return self
@@ -135,25 +133,14 @@ def start(app: str, n: int = 2, *, name: str | None = None, timeout: float = STA
     spec = APPS.get(app, app)
     if ":" not in spec:
         raise ValueError(f"Unknown app {app!r}: use one of {', '.join(APPS)} or 'module:function'")
-    config = _pickled({"app": spec, "options": options, "parent": os.getpid()})
     name = name or app
+    config = _pickled({"app": spec, "options": options, "name": name})
     with _registry_lock:
         previous = _registry.pop(name, None)
     if previous is not None:
         previous.stop()
-    processes, logs = [], []
-    try:
-        for index in range(n):
-            log = tempfile.TemporaryFile()
-            logs.append(log)
-            processes.append(_spawn(name, index, config, log))
-        ports = _wait_until_listening(name, processes, logs, timeout)
-    except BaseException:
-        _stop_processes(processes, grace=0.5)
-        for log in logs:
-            log.close()
-        raise
-    cluster = Cluster(name, app, processes, ports, logs)
+    processes, ports = _launcher().fork(name, config, n, timeout)
+    cluster = Cluster(name, app, processes, ports)
     with _registry_lock:
         _registry[name] = cluster
     return cluster
@@ -167,85 +154,150 @@ def _pickled(config: dict) -> bytes:
                         f"store URLs or other picklable objects") from None
 
 
-def _spawn(name: str, index: int, config: bytes, log) -> subprocess.Popen:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "authlab.cluster", "--name", name, "--index", str(index)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
-    )
-    # The config travels on stdin, never on the command line; stdin then stays open:
-    # the worker takes its closing (this process is gone) as the order to stop.
-    process.stdin.write(config)
-    process.stdin.flush()
-    return process
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
-def _wait_until_listening(name: str, processes: list[subprocess.Popen], logs: list, timeout: float) -> list[int]:
-    ports: dict[int, int] = {}
-    buffers = {index: b"" for index in range(len(processes))}
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        for index, process in enumerate(processes):
-            selector.register(process.stdout, selectors.EVENT_READ, index)
-        while len(ports) < len(processes):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                silent = [i for i in range(len(processes)) if i not in ports]
-                raise ClusterStartError(f"cluster {name!r}: worker(s) {silent} did not listen within "
-                                        f"{timeout:.0f} s{_last_line(logs[silent[0]])}")
-            for key, _ in selector.select(left):
-                index = key.data
-                chunk = os.read(key.fileobj.fileno(), 4096)
-                buffers[index] += chunk
-                port = _handshake(name, index, buffers[index], chunk, processes[index], logs[index])
-                if port is not None:
-                    ports[index] = port
-                    selector.unregister(key.fileobj)
-                    key.fileobj.close()
-    return [ports[index] for index in range(len(processes))]
-
-
-def _handshake(name: str, index: int, received: bytes, chunk: bytes, process: subprocess.Popen, log) -> int | None:
-    """The port once the worker said it listens; raises if it failed or exited; None: not yet."""
-    for line in received.decode(errors="replace").splitlines(keepends=True):
-        if line.startswith(_READY) and line.endswith("\n"):
-            return int(line[len(_READY):])
-        if line.startswith(_FAILED) and line.endswith("\n"):
-            raise ClusterStartError(f"cluster {name!r}, worker {index}: {line[len(_FAILED):].strip()}")
-    if not chunk:
-        try:
-            process.wait(1)
-        except subprocess.TimeoutExpired:
-            pass
-        raise ClusterStartError(f"cluster {name!r}, worker {index} exited with code {process.returncode} "
-                                f"before listening{_last_line(log)}")
-    return None
-
-
-def _last_line(log) -> str:
-    log.seek(0)
-    lines = log.read().decode(errors="replace").strip().splitlines()
-    return f": {lines[-1]}" if lines else ""
-
-
-def _stop_processes(processes: list[subprocess.Popen], grace: float) -> None:
+def _stop_processes(processes: list[psutil.Process], grace: float) -> None:
     for process in processes:
-        for pipe in (process.stdin, process.stdout):
-            if pipe is not None and not pipe.closed:
-                try:
-                    pipe.close()
-                except OSError:  # broken pipe: the worker is already gone
-                    pass
-        if process.poll() is None:
+        try:
             process.terminate()
-    deadline = time.monotonic() + grace
-    for process in processes:
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(processes, timeout=grace)
+    for process in alive:
         try:
-            process.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=grace)
+
+
+class _Launcher:
+    """The kernel's handle on the launcher process: asks it for workers, reads their ports."""
+
+    def __init__(self):
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
+        self.log = tempfile.TemporaryFile()  # the workers' stderr: tracebacks end up here
+        # stdin stays open for the launcher's lifetime: its end of file means this process is gone
+        self.process = subprocess.Popen([sys.executable, "-m", "authlab.cluster", str(os.getpid())],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env=env)
+        self._received = b""
+        self._requests = itertools.count()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def fork(self, name: str, config: bytes, n: int, timeout: float) -> tuple[list[psutil.Process], list[int]]:
+        """Have the launcher fork ``n`` workers; wait until each listens, or stop them all."""
+        ids = [next(self._requests) for _ in range(n)]
+        for request_id in ids:
+            self.process.stdin.write(pickle.dumps((request_id, config)))
+        self.process.stdin.flush()
+        pids: dict[int, int] = {}
+        ports: dict[int, int] = {}
+        try:
+            self._collect(name, ids, pids, ports, timeout)
+        except BaseException:
+            _stop_processes(_processes(pids.values()), grace=0.5)
+            raise
+        return _processes(pids[i] for i in ids), [ports[i] for i in ids]
+
+    def _collect(self, name: str, ids: list[int], pids: dict, ports: dict, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while len(ports) < len(ids):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    silent = [ids.index(i) for i in ids if i not in ports]
+                    raise ClusterStartError(f"cluster {name!r}: worker(s) {silent} did not listen within "
+                                            f"{timeout:.0f} s{self._last_log_line()}")
+                if not selector.select(min(left, 0.5)):
+                    if not self.alive:
+                        raise self._exited(name)
+                    continue
+                chunk = os.read(self.process.stdout.fileno(), 65536)
+                if not chunk:
+                    raise self._exited(name)
+                self._received += chunk
+                *lines, self._received = self._received.split(b"\n")
+                for line in lines:
+                    self._handle(name, ids, line.decode(errors="replace"), pids, ports)
+
+    @staticmethod
+    def _handle(name: str, ids: list[int], line: str, pids: dict, ports: dict) -> None:
+        event, request_id, detail = (line.split(" ", 2) + ["", ""])[:3]
+        if not request_id.isdigit() or int(request_id) not in ids:
+            return  # an answer to an earlier start that timed out
+        request_id = int(request_id)
+        if event == "forked":
+            pids[request_id] = int(detail)
+        elif event == "ready":
+            ports[request_id] = int(detail)
+        elif event == "failed":
+            raise ClusterStartError(f"cluster {name!r}, worker {ids.index(request_id)}: {detail}")
+
+    def _exited(self, name: str) -> ClusterStartError:
+        return ClusterStartError(f"cluster {name!r}: the launcher process exited (code {self.process.wait()})"
+                                 f"{self._last_log_line()}")
+
+    def _last_log_line(self) -> str:
+        # pread: the workers write through the same file offset, so never move it
+        size = os.fstat(self.log.fileno()).st_size
+        tail = os.pread(self.log.fileno(), 4096, max(0, size - 4096)).decode(errors="replace")
+        lines = tail.strip().splitlines()
+        return f": {lines[-1]}" if lines else ""
+
+    def stop(self) -> None:
+        """Close the launcher's stdin and terminate it; it takes its workers with it."""
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        self.process.terminate()
+        try:
+            self.process.wait(STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+        self.log.close()
+
+
+def _processes(pids) -> list[psutil.Process]:
+    found = []
+    for pid in pids:
+        try:
+            found.append(psutil.Process(pid))
+        except psutil.NoSuchProcess:
+            pass
+    return found
+
+
+_launcher_handle: _Launcher | None = None
+_launcher_lock = threading.Lock()
+
+
+def _launcher() -> _Launcher:
+    global _launcher_handle
+    with _launcher_lock:
+        if _launcher_handle is None or not _launcher_handle.alive:
+            _launcher_handle = _Launcher()
+        return _launcher_handle
+
+
+def _stop_launcher() -> None:
+    global _launcher_handle
+    with _launcher_lock:
+        if _launcher_handle is not None:
+            _launcher_handle.stop()
+            _launcher_handle = None
 
 
 _registry: dict[str, Cluster | RedisServer] = {}
@@ -281,7 +333,12 @@ def stop_all() -> None:
         item.stop()
 
 
-atexit.register(stop_all)
+def _at_exit() -> None:
+    stop_all()
+    _stop_launcher()
+
+
+atexit.register(_at_exit)
 
 
 # --- the client -----------------------------------------------------------------------
@@ -334,7 +391,7 @@ def time_requests(client: requests.Session, path: str = "/profile", count: int =
     return samples
 
 
-# --- worker side ----------------------------------------------------------------------
+# --- launcher and worker side -------------------------------------------------------
 
 
 class _Counting:
@@ -375,47 +432,100 @@ def build_app(spec: str, options: dict[str, Any]):
 
 
 def _die_with_parent(parent: int) -> None:
-    """Linux: have the kernel send SIGTERM when the parent dies, even by SIGKILL."""
+    """Linux: have the OS send SIGTERM when ``parent`` dies, even by SIGKILL."""
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
     if os.getppid() != parent:  # it died before prctl took effect
-        sys.exit(0)
+        os._exit(0)
 
 
-def _wait_for_parent(stopping: threading.Event) -> None:
-    """Every platform: the parent holds our stdin open; end of file means it is gone."""
-    try:
-        sys.stdin.buffer.read()
-    finally:
-        stopping.set()
+def _watch_parent(parent: int) -> None:
+    """Every platform: a thread that ends this process within a second of ``parent``'s death."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def worker_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m authlab.cluster",
-                                     description="One worker of an authlab cluster (reads its config on stdin).")
-    parser.add_argument("--name", default="worker", help="the cluster's name (shown in ps)")
-    parser.add_argument("--index", type=int, default=0, help="this worker's place in the cluster")
-    options = parser.parse_args(argv)
-    config = pickle.load(sys.stdin.buffer)
-    _die_with_parent(config.get("parent", os.getppid()))
+def _say(*words: object) -> None:
+    # One os.write per line: atomic on a pipe, and no stdio buffer to be copied by fork().
+    os.write(1, (" ".join(map(str, words)).replace("\n", " ") + "\n").encode())
+
+
+def _run_worker(request_id: int, config: bytes, launcher: int) -> None:
+    """In a freshly forked child: build the app, listen, report the port, serve until killed."""
     from authlab.server import Server
 
+    code = 0
     try:
-        server = Server(_Counting(build_app(config["app"], config.get("options", {}))),
-                        f"{options.name}-{options.index}")
-    except Exception as error:  # reported to the parent as one line
-        message = f"{type(error).__name__}: {error}".strip().splitlines()[0]
-        print(_FAILED + message, flush=True)
-        return 1
-    print(f"{_READY}{server.port}", flush=True)
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # later prints must not fill the closed pipe
-    stopping = threading.Event()
-    threading.Thread(target=_wait_for_parent, args=(stopping,), name="parent-watch", daemon=True).start()
-    stopping.wait()
-    server.stop(timeout=1.0)
-    return 0
+        for signum in (signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        _die_with_parent(launcher)
+        _watch_parent(launcher)
+        settings = pickle.loads(config)
+        app = _Counting(build_app(settings["app"], settings["options"]))
+        server = Server(app, f"{settings['name']}-{request_id}")
+        _say("ready", request_id, server.port)
+        os.dup2(2, 1)  # let go of the pipe to the kernel: later prints go to the log
+        while True:
+            signal.pause()
+    except BaseException as error:  # reported to the kernel as one line; the traceback goes to the log
+        import traceback
+
+        traceback.print_exc()
+        _say("failed", request_id, f"{type(error).__name__}: {error}".strip().splitlines()[0])
+        code = 1
+    finally:
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def launcher_main(parent: int) -> int:
+    """The launcher: preload, then fork one worker per request read from stdin, until end of file."""
+    children: set[int] = set()
+
+    def reap(*_):
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            children.discard(pid)
+
+    def end(*_):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        os._exit(0)
+
+    _die_with_parent(parent)  # and end of file on stdin; no watch thread: fork() wants one thread
+    launcher = os.getpid()
+    for module in _PRELOAD:
+        importlib.import_module(module)
+    signal.signal(signal.SIGCHLD, reap)
+    signal.signal(signal.SIGTERM, end)
+    while True:
+        try:
+            request_id, config = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            end()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})  # reap only once it is recorded
+        pid = os.fork()
+        if pid == 0:
+            _run_worker(request_id, config, launcher)
+        children.add(pid)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        _say("forked", request_id, pid)
 
 
 if __name__ == "__main__":
-    sys.exit(worker_main(sys.argv[1:]))
+    sys.exit(launcher_main(int(sys.argv[1])))

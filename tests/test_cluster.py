@@ -26,9 +26,15 @@ def _gone(pid: int) -> bool:
         return True
 
 
+def _launcher_pid() -> int | None:
+    launcher = cluster._launcher_handle
+    return launcher.process.pid if launcher is not None and launcher.alive else None
+
+
 def _workers_of(pid: int) -> list[psutil.Process]:
+    """Worker processes below ``pid`` (the launcher that forks them is not one)."""
     return [child for child in psutil.Process(pid).children(recursive=True)
-            if "authlab.cluster" in " ".join(child.cmdline())]
+            if "authlab.cluster" in " ".join(child.cmdline()) and child.pid != _launcher_pid()]
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +65,8 @@ def redis_url():
 def test_workers_are_separate_processes_answering_in_turn(users):
     sessions = cluster.start("session", n=2, name="test-separate", users=users)
     assert len(set(sessions.pids)) == 2 and os.getpid() not in sessions.pids
-    assert all(psutil.Process(pid).ppid() == os.getpid() for pid in sessions.pids)
+    assert {psutil.Process(pid).ppid() for pid in sessions.pids} == {_launcher_pid()}
+    assert psutil.Process(_launcher_pid()).ppid() == os.getpid()
     assert all(url.startswith("http://127.0.0.1:") for url in sessions.urls)
     client = sessions.client()
     answered = [cluster.served_by(client.get("/profile")) for _ in range(4)]
@@ -107,18 +114,30 @@ def test_stop_reaps_every_worker_and_can_repeat(users):
         requests.get(sessions.urls[0] + "/profile", timeout=2)
 
 
-def test_closing_stdin_alone_stops_a_worker_cleanly(users):
-    sessions = cluster.start("session", n=1, name="test-stdin", users=users)
-    sessions.processes[0].stdin.close()  # what the kernel's death looks like on every platform
-    assert sessions.processes[0].wait(5) == 0
+def test_closing_the_launchers_stdin_stops_it_and_its_workers(users):
+    sessions = cluster.start("session", n=2, name="test-stdin", users=users)
+    launcher = cluster._launcher_handle.process
+    launcher.stdin.close()  # what the kernel's death looks like to the launcher, on every platform
+    assert launcher.wait(5) == 0
+    psutil.wait_procs(sessions.processes, timeout=5)
+    assert not sessions.running
+    assert cluster.start("session", n=1, name="test-stdin", users=users).running  # a new launcher
+
+
+def test_workers_exit_when_the_launcher_is_killed(users):
+    sessions = cluster.start("session", n=2, name="test-launcher-killed", users=users)
+    cluster._launcher_handle.process.kill()  # no chance to clean up: only the workers' own watch
+    cluster._launcher_handle.process.wait()
+    psutil.wait_procs(sessions.processes, timeout=5)
+    assert all(_gone(pid) for pid in sessions.pids)
 
 
 def test_workers_exit_when_their_parent_is_killed():
     parent_code = textwrap.dedent("""
         import json, sys, time
         from authlab import cluster
-        workers = cluster.start("session", n=2, name="orphan-check")
-        print(json.dumps(workers.pids), flush=True)
+        workers = cluster.start("resource", n=2, name="orphan-check", jwks_url="http://127.0.0.1:9/")
+        print(json.dumps(workers.pids + [cluster._launcher_handle.process.pid]), flush=True)
         time.sleep(60)
     """)
     parent = subprocess.Popen([sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True)
@@ -204,6 +223,6 @@ def test_redis_helper_is_replaced_by_name(redis_url):
 
 @pytest.mark.notebook
 def test_a_notebook_that_never_stops_its_cluster_leaves_no_orphans(tmp_path):
-    cell = "from authlab import cluster\nworkers = cluster.start('session', n=2, name='nb')\nworkers.pids"
+    cell = "from authlab import cluster\nworkers = cluster.start('resource', n=2, name='nb', jwks_url='http://127.0.0.1:9/')\nworkers.pids"
     result = execute(write_notebook(tmp_path / "cluster.ipynb", [cell]), runs=2)
     assert result.ok, str(result)

@@ -94,7 +94,7 @@ def test_json_schema_and_plots_through_the_command(quick, tmp_path, monkeypatch,
     data = json.loads(capsys.readouterr().out)
     assert data["schema"] == "authlab.compare/1"
     assert set(data) == {"schema", "config", "latency", "overhead", "auth_step", "storage", "wire", "token_size",
-                         "elapsed_s", "plots"}
+                         "elapsed_s", "phases_s", "plots"}
     assert [row["approach"] for row in data["latency"]] == APPROACHES
     for row in data["latency"]:
         assert row["ci_low_ms"] <= row["median_ms"] <= row["ci_high_ms"] and row["median_ms"] <= row["p95_ms"]

@@ -60,7 +60,7 @@ def _parser() -> _Parser:
     parser.add_argument("--concurrency", type=_whole_number(1, MAX_CONCURRENCY), default=None, metavar="N",
                         help="client threads per approach (default 1)")
     parser.add_argument("--rounds", type=_whole_number(2, 100_000), default=None, metavar="N",
-                        help="measured rounds (default 150, quick 30)")
+                        help="measured rounds (default 100, quick 30)")
     parser.add_argument("--store", choices=STORES, default="memory", help="the session app's store while timing")
     parser.add_argument("--no-redis", action="store_true", help="leave Redis out of the storage figures")
     parser.add_argument("--seed", type=_whole_number(0, 2**32 - 1), default=0, help="bootstrap seed (default 0)")

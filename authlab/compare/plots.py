@@ -85,7 +85,7 @@ def wire_figure(result: CompareResult) -> Figure:
     right.plot(tokens.claims, tokens.session_cookie, marker="o", label="session cookie")
     right.axhline(COOKIE_LIMIT, color="tab:red", linestyle=":", label=f"{COOKIE_LIMIT}-byte cookie limit")
     right.set(xlabel="permissions in the token", ylabel="bytes", title="Token size as claims grow")
-    right.legend()
+    right.legend(loc="center right")
     return figure
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from authlab.compare.stats import Summary
@@ -38,6 +41,16 @@ class CompareResult:
     wire: list[Wire] = dataclasses.field(default_factory=list)
     tokens: TokenSizes = dataclasses.field(default_factory=TokenSizes)
     elapsed: float = 0.0
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds each phase took
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Time a phase of the run into ``phases``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - started
 
     # --- derived figures ---------------------------------------------------------------
 
@@ -97,13 +110,15 @@ class CompareResult:
                       "credential_bytes": w.credential_bytes, "request_bytes": w.request_bytes} for w in self.wire],
             "token_size": {**dataclasses.asdict(self.tokens), "cookie_limit": COOKIE_LIMIT},
             "elapsed_s": self.elapsed,
+            "phases_s": self.phases,
         }
 
     def table(self) -> str:
         """The figures as text tables for a terminal."""
         sections = [self._header(), self._latency_table(), self._auth_table(), self._storage_table(),
                     self._wire_table(), self._token_table()]
-        return "\n\n".join(sections) + f"\n\nmeasured in {self.elapsed:.1f} s"
+        phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items())
+        return "\n\n".join(sections) + f"\n\nmeasured in {self.elapsed:.1f} s ({phases})"
 
     def plot(self, directory: str | Path) -> list[Path]:
         """Write the PNG plots into ``directory`` (created if needed); returns their paths."""

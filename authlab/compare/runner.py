@@ -27,15 +27,15 @@ MAX_CONCURRENCY = 64
 class Plan:
     """How much to measure. The default run takes well under a minute; QUICK a few seconds."""
 
-    warmup: int = 50  # requests per approach before measuring
-    rounds: int = 150
+    warmup: int = 30  # requests per approach before measuring
+    rounds: int = 100
     per_round: int = 10  # requests per client per approach per round
     concurrency: int = 1  # client threads per approach
     resamples: int = 2000  # bootstrap resamples for the CI of the median
     growth_points: tuple[int, ...] = (1, 10, 100, 1_000, 10_000, 100_000)
     lookup_population: int = 1_000  # live sessions in a store while its lookup is timed
     auth_budget: float = 0.25  # seconds per in-process auth step
-    claim_counts: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64, 128)
+    claim_counts: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 
 DEFAULT = Plan()
@@ -88,16 +88,19 @@ def run(
         config={"quick": quick, "mode": mode, "store": store, "seed": seed, "external": sorted(urls),
                 **dataclasses.asdict(plan)},
     )
-    _measure_http(result, plan, mode, store, urls, progress)
-    result.summaries = {name: summarize(run.samples, plan.resamples, seed) for name, run in result.latency.items()}
-    result.overhead = timing.harness_overhead()
+    with result.phase("latency"):
+        _measure_http(result, plan, mode, store, urls, progress)
+        result.summaries = {name: summarize(run.samples, plan.resamples, seed) for name, run in result.latency.items()}
+        result.overhead = timing.harness_overhead()
     with contextlib.ExitStack() as stack:
         redis_url = _redis(stack, redis, result)
         rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        result.auth_steps = _auth_steps(stack, plan, redis_url, rsa_key, progress)
-        result.growth = _growth(stack, plan, redis_url, progress)
-        result.denylist_entry_bytes = storage.denylist_entry_bytes()
-        result.tokens = storage.token_sizes(plan.claim_counts, rsa_key)
+        with result.phase("auth step"):
+            result.auth_steps = _auth_steps(stack, plan, redis_url, rsa_key, progress)
+        with result.phase("storage"):
+            result.growth = _growth(stack, plan, redis_url, progress)
+            result.denylist_entry_bytes = storage.denylist_entry_bytes()
+            result.tokens = storage.token_sizes(plan.claim_counts, rsa_key)
     result.elapsed = time.perf_counter() - started
     return result
 

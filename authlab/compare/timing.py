@@ -191,20 +191,21 @@ class AuthStep:
     per_call: float  # seconds
 
 
-def per_call(function: Callable[[], object], budget: float = 0.2, loops: int = 20) -> float:
-    """Seconds per call of ``function``: the fastest of about ``loops`` timed loops, ``budget`` seconds in all.
+def per_call(function: Callable[[], object], budget: float = 0.2, loop: float = 0.5e-3) -> float:
+    """Seconds per call of ``function``: the fastest of many short timed loops, ``budget`` seconds in all.
 
-    Many short loops rather than a few long ones: on a busy machine some loops run undisturbed,
-    and the fastest of them is the cost of the code itself (timeit's advice: take the minimum).
+    Short loops (``loop`` seconds each) rather than a few long ones: on a busy machine some of
+    them run undisturbed, and the fastest is the cost of the code itself (timeit's advice: take
+    the minimum, the rest is noise from other work).
     """
     timer = timeit.Timer(function)
     number = 1
-    while True:  # calibrate like timeit's autorange: calls per loop so that one loop fills its share
+    while True:  # calibrate like timeit's autorange: calls per loop so that one loop lasts ``loop``
         elapsed = timer.timeit(number)
-        if elapsed >= budget / loops or number >= 1_000_000:
+        if elapsed >= loop or number >= 1_000_000:
             break
         number *= 2
-    repeat = max(3, min(loops, int(budget / elapsed)))
+    repeat = max(3, min(10_000, int(budget / elapsed)))
     return min(elapsed, *timer.repeat(repeat, number)) / number
 
 

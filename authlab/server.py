@@ -11,8 +11,10 @@ import atexit
 import collections
 import dataclasses
 import errno
+import glob
 import html
 import importlib.util
+import json
 import os
 import selectors
 import socket
@@ -369,17 +371,28 @@ def _proxy_prefix() -> str | None:
     hub_prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
     if hub_prefix:
         return hub_prefix.rstrip("/") + "/proxy/"
-    if not _in_kernel():
+    server = _hosting_jupyter_server()
+    return server.get("base_url", "/").rstrip("/") + "/proxy/" if server else None
+
+
+def _hosting_jupyter_server() -> dict | None:
+    """The info file of the Jupyter server that launched this kernel (it is our JPY_PARENT_PID).
+
+    Read straight from the runtime directory: importing jupyter_server would cost seconds.
+    """
+    parent = os.environ.get("JPY_PARENT_PID")
+    if not parent or not _in_kernel():
         return None
-    try:
-        from jupyter_server.serverapp import list_running_servers
-    except ImportError:
-        return None
-    cwd = os.path.realpath(os.getcwd())
-    for info in list_running_servers():
-        root = os.path.realpath(info.get("root_dir") or info.get("notebook_dir") or "/")
-        if cwd == root or cwd.startswith(root.rstrip(os.sep) + os.sep):
-            return info.get("base_url", "/").rstrip("/") + "/proxy/"
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    for path in glob.glob(os.path.join(jupyter_runtime_dir(), "jpserver-*.json")):
+        try:
+            with open(path) as file:
+                info = json.load(file)
+        except (OSError, ValueError):
+            continue
+        if str(info.get("pid")) == parent:
+            return info
     return None
 
 

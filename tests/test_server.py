@@ -191,3 +191,18 @@ def test_servers_stop_when_the_process_exits(tmp_path):
     probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     probe.bind((HOST, port))
     probe.close()
+
+
+def test_proxy_link_under_the_jupyter_server_that_launched_the_kernel(hello_app, monkeypatch, tmp_path):
+    import json
+
+    import authlab.server
+
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("JPY_PARENT_PID", "4242")
+    monkeypatch.setattr(authlab.server, "_in_kernel", lambda: True)
+    (tmp_path / "jpserver-1.json").write_text(json.dumps({"pid": 1, "base_url": "/other/"}))
+    (tmp_path / "jpserver-4242.json").write_text(json.dumps({"pid": 4242, "base_url": "/lab-base/"}))
+    server = authlab.serve(hello_app, show=False)
+    assert server.proxy_url == f"/lab-base/proxy/{server.port}/"

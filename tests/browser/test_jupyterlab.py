@@ -1,0 +1,117 @@
+"""The course as learners use it: JupyterLab in Chromium runs every lesson, the token inspector, a lab."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import jwt
+import nbformat
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))  # at collection: new lessons join by themselves
+LAB, SOLUTION = ROOT / "labs" / "lab1_sessions.ipynb", ROOT / "solutions" / "lab1_sessions.ipynb"
+SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _on_disk(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and its line in ``git status``: both must be the same after JupyterLab had it open."""
+    status = subprocess.run(["git", "status", "--porcelain", "--", str(path)], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout
+    return path.read_bytes(), status
+
+
+@pytest.fixture
+def scratch():
+    """A folder under the Jupyter root (in the git-ignored artifacts/), removed afterwards."""
+    folder = ROOT / "artifacts" / "browser" / f"scratch-{secrets.token_hex(4)}"
+    folder.mkdir(parents=True)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_lesson_runs_clean_in_jupyterlab(lab, path):
+    before = _on_disk(path)
+    notebook = lab.open(path)
+    cells = notebook.run_all()
+    errors = notebook.errors()
+    assert not errors, "\n".join(map(str, errors))
+    not_run = [index for index, cell in enumerate(cells) if cell["cell_type"] == "code" and not cell["execution_count"]]
+    assert not not_run, f"cells {not_run} did not run"
+    assert lab.notebook_locator(notebook).locator(".jp-OutputArea-output").count() > 0, "no output rendered"
+    notebook.discard()
+    assert _on_disk(path) == before, f"JupyterLab changed {path.relative_to(ROOT)}: outputs must not be saved"
+
+
+def _tampered(token: str, **claims) -> str:
+    """The token with its payload changed and the old signature kept."""
+    header, payload, signature = token.split(".")
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = base64.urlsafe_b64encode(json.dumps({**data, **claims}).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+def test_token_inspector_shows_a_tampered_token_as_invalid_signature(lab, scratch):
+    inspect = pytest.importorskip("authlab.inspect", reason="authlab.inspect (the token inspector) is not built yet")
+    if not hasattr(inspect, "JWTInspector"):
+        pytest.skip("authlab.inspect has no JWTInspector widget yet")
+    key = secrets.token_urlsafe(32)
+    token = jwt.encode({"sub": "alice", "exp": int(time.time()) + 3600}, key, algorithm="HS256")
+    path = scratch / "inspector.ipynb"
+    source = f"from authlab.inspect import JWTInspector\n\nJWTInspector(token={token!r}, key={key!r})"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)],
+                                            metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                                     "display_name": "Python 3"}}), path)
+    notebook = lab.open(path)
+    notebook.run_all()
+    assert not notebook.errors(), "\n".join(map(str, notebook.errors()))
+    widget = lab.notebook_locator(notebook).locator(".authlab-jwt-inspector")
+    verdict = widget.locator(".authlab-jwt-verdict")
+    expect(verdict).to_contain_text("VERIFIED")
+    widget.locator(".authlab-jwt-token textarea").fill(_tampered(token, sub="admin"))
+    expect(verdict).to_contain_text("INVALID_SIGNATURE")
+    expect(verdict).not_to_contain_text("VERIFIED")
+
+
+def _nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
+    if not (LAB.is_file() and SOLUTION.is_file()):
+        pytest.skip(f"{LAB.relative_to(ROOT)} or {SOLUTION.relative_to(ROOT)} is not built yet")
+    student = nbformat.read(LAB, as_version=4)
+    answers = {_nbgrader(cell)["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
+               for cell in nbformat.read(SOLUTION, as_version=4).cells if _nbgrader(cell).get("solution")}
+    answer_cells = [cell for cell in student.cells if _nbgrader(cell).get("solution")]
+    assert answer_cells and {_nbgrader(cell)["grade_id"] for cell in answer_cells} <= set(answers)
+    for cell in answer_cells:
+        cell.source = answers[_nbgrader(cell)["grade_id"]]  # what a learner who solved it would have typed
+    path = scratch / LAB.name
+    nbformat.write(student, path)
+
+    notebook = lab.open(path)
+    cells = notebook.run_all()
+    assert not notebook.errors(), "\n".join(map(str, notebook.errors()))
+
+    def printed(index: int) -> str:
+        return "".join(out.get("text", "") for out in cells[index].get("outputs", []) if out["output_type"] == "stream")
+
+    checks = [index for index, cell in enumerate(student.cells) if _nbgrader(cell).get("grade")]
+    silent = [student.cells[index].metadata["nbgrader"]["grade_id"] for index in checks if "✔" not in printed(index)]
+    assert checks and not silent, f"check cells without a passing message: {silent}"
+    points = sum(_nbgrader(student.cells[index]).get("points", 0) for index in checks)
+    total = next(index for index, cell in enumerate(student.cells) if _nbgrader(cell).get("grade_id") == "total")
+    shown = lab.notebook_locator(notebook).locator(".jp-Notebook .jp-Cell").nth(total).locator(".jp-OutputArea")
+    expect(shown).to_contain_text(f"lab1: {points} of {points} points")

@@ -1,7 +1,7 @@
 """Checks for the graded labs: ``from authlab.checks import lab1; lab1.check_login(app, register)``.
 
 Every access to ``authlab.checks.lab1`` (``lab2``, ...) loads a fresh copy of the
-check module, and of the framework under it, from the installed source files. A
+check module, and of the helpers under it, from the installed source files. A
 notebook cell that replaces a check function (``lab1.check_login = lambda *a: None``)
 changes only its own copy; the next test cell gets the real checks again.
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from authlab.checks import _results
 
 LABS = ("lab1", "lab2", "lab3", "lab4")
+_HELPERS = ("_core", "_jwt")  # reloaded with every lab, in this order
 _HERE = Path(__file__).resolve().parent
 _spec_from_file_location = importlib.util.spec_from_file_location
 _module_from_spec = importlib.util.module_from_spec
@@ -30,7 +31,8 @@ def fresh(lab: str) -> types.ModuleType:
     if lab not in LABS:
         raise ValueError(f"no checks for {lab!r}; the labs are {', '.join(LABS)}")
     package = sys.modules[__name__]
-    _load("_core", package)
+    for helper in _HELPERS:
+        _load(helper, package)
     return _load(lab, package)
 
 

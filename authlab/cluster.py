@@ -183,9 +183,10 @@ class _Launcher:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
         self.log = tempfile.TemporaryFile()  # the workers' stderr: tracebacks end up here
-        # stdin stays open for the launcher's lifetime: its end of file means this process is gone
-        self.process = subprocess.Popen([sys.executable, "-m", "authlab.cluster", str(os.getpid())],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env=env)
+        # stdin stays open for the launcher's lifetime: its end of file means this process is gone.
+        # A session of its own: Jupyter's interrupt button signals the kernel's whole process group.
+        self.process = subprocess.Popen([sys.executable, "-m", "authlab.cluster"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=self.log, env=env, start_new_session=True)
         self._received = b""
         self._requests = itertools.count()
 
@@ -485,8 +486,12 @@ def _run_worker(request_id: int, config: bytes, launcher: int) -> None:
         os._exit(code)
 
 
-def launcher_main(parent: int) -> int:
-    """The launcher: preload, then fork one worker per request read from stdin, until end of file."""
+def launcher_main() -> None:
+    """The launcher: preload, then fork one worker per request read from stdin, until end of file.
+
+    End of file comes when the kernel exits or dies. (Linux's parent-death signal is not used
+    here: it fires when the *thread* that started the launcher ends, not the kernel.)
+    """
     children: set[int] = set()
 
     def reap(*_):
@@ -507,7 +512,6 @@ def launcher_main(parent: int) -> int:
                 pass
         os._exit(0)
 
-    _die_with_parent(parent)  # and end of file on stdin; no watch thread: fork() wants one thread
     launcher = os.getpid()
     for module in _PRELOAD:
         importlib.import_module(module)
@@ -528,4 +532,4 @@ def launcher_main(parent: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(launcher_main(int(sys.argv[1])))
+    launcher_main()

@@ -156,6 +156,31 @@ def test_workers_exit_when_their_parent_is_killed():
                 os.kill(pid, signal.SIGKILL)
 
 
+def test_an_interrupt_of_the_kernel_leaves_the_workers_running():
+    # Jupyter's interrupt button sends SIGINT to the kernel's whole process group.
+    parent_code = textwrap.dedent("""
+        import json, time
+        from authlab import cluster
+        workers = cluster.start("resource", n=2, name="interrupt-check", jwks_url="http://127.0.0.1:9/")
+        print(json.dumps(workers.urls), flush=True)
+        try:
+            time.sleep(60)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        urls = json.loads(parent.stdout.readline())
+        os.killpg(parent.pid, signal.SIGINT)
+        assert parent.stdout.readline().strip() == "interrupted"
+        assert [requests.get(url + "/profile", timeout=5).status_code for url in urls] == [401, 401]
+    finally:
+        parent.kill()
+        parent.wait()
+
+
 @pytest.mark.parametrize(("app", "options", "message"), [
     ("nosuchmodule:factory", {}, "No module named 'nosuchmodule'"),
     ("session", {"store": "postgres://nowhere"}, "Unknown store URL"),

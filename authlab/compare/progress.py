@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 from tqdm import tqdm
@@ -9,8 +10,9 @@ from tqdm import tqdm
 
 def bar(total: int, description: str, enabled: bool) -> tqdm:
     """A tqdm bar that stays hidden unless ``enabled`` and the phase lasts over a second."""
+    columns = shutil.get_terminal_size().columns  # 80 when the terminal does not say (tqdm would draw nothing)
     return tqdm(total=total, desc=description, file=sys.stderr, disable=not enabled, delay=1.0, leave=False,
-                unit="step", dynamic_ncols=True)
+                unit="step", ncols=columns)
 
 
 def wanted(no_progress: bool = False) -> bool:

@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -18,7 +18,7 @@ from authlab.compare.report import CompareResult, ServerState
 from authlab.compare.servers import APPROACHES, MODES, STORES, Target, reference_servers, session_store_url
 from authlab.compare.stats import summarize
 from authlab.redis_server import RedisUnavailable, start_redis
-from authlab.stores import MemoryStore, RedisStore, SQLiteStore, new_session_id
+from authlab.stores import MemoryStore, RedisStore, SessionStore, SQLiteStore
 
 MAX_CONCURRENCY = 64
 
@@ -98,7 +98,7 @@ def run(
         with result.phase("auth step"):
             result.auth_steps = _auth_steps(stack, plan, redis_url, rsa_key, progress)
         with result.phase("storage"):
-            result.growth = _growth(stack, plan, redis_url, progress)
+            result.growth = _growth(plan, redis_url, progress)
             result.denylist_entry_bytes = storage.denylist_entry_bytes()
             result.tokens = storage.token_sizes(plan.claim_counts, rsa_key)
     result.elapsed = time.perf_counter() - started
@@ -116,8 +116,12 @@ def _measure_http(result: CompareResult, plan: Plan, mode: str, store: str, urls
             targets, warmup=plan.warmup, rounds=plan.rounds, per_round=plan.per_round,
             concurrency=plan.concurrency, progress=progress,
         )
-        result.wire = [storage.wire_bytes(t.name, clients[t.name], t.url + timing.PATH) for t in targets]
-        result.server_state = [_server_state(target, clients[target.name]) for target in targets]
+        try:
+            result.wire = [storage.wire_bytes(t.name, clients[t.name], t.url + timing.PATH) for t in targets]
+            result.server_state = [_server_state(target, clients[target.name]) for target in targets]
+        finally:
+            for client in clients.values():
+                client.close()
 
 
 def _server_state(target: Target, client) -> ServerState:
@@ -140,21 +144,27 @@ def _redis(stack: contextlib.ExitStack, wanted: bool, result: CompareResult) -> 
         return None
 
 
-def _stores(stack: contextlib.ExitStack, redis_url: str | None, sqlite_path: str) -> list:
-    stores = [MemoryStore(), SQLiteStore(sqlite_path)]
+@contextlib.contextmanager
+def _fresh_stores(redis_url: str | None, sqlite_path: str) -> Iterator[list[SessionStore]]:
+    """Empty stores of each kind, emptied again afterwards. Redis keys get the store's default
+    prefix, as a deployment's would: the key length is part of what Redis keeps per session."""
+    stores: list[SessionStore] = [MemoryStore(), SQLiteStore(sqlite_path)]
     if redis_url:
-        stores.append(RedisStore(redis_url, prefix=f"authlab:compare:{new_session_id()}:"))
-    for made in stores:
-        stack.callback(made.close)
-        stack.callback(made.clear)
-    return stores
+        stores.append(RedisStore(redis_url))  # our own throwaway server: nothing else lives there
+    try:
+        yield stores
+    finally:
+        for made in stores:
+            made.clear()
+            made.close()
 
 
 def _auth_steps(stack, plan: Plan, redis_url: str | None, rsa_key, progress: bool) -> list[timing.AuthStep]:
     folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="authlab-compare-"))
-    stores = _stores(stack, redis_url, f"{folder}/lookup.db")  # a file, as servers sharing it would use
     steps = []
-    with bar(len(stores) + 2, "auth step", progress) as progress_bar:
+    # SQLite in a file, as servers sharing it would use it
+    with _fresh_stores(redis_url, f"{folder}/lookup.db") as stores, \
+            bar(len(stores) + 2, "auth step", progress) as progress_bar:
         for made in stores:
             steps.append(timing.session_lookup_step(made, plan.lookup_population, plan.auth_budget))
             progress_bar.update()
@@ -164,8 +174,8 @@ def _auth_steps(stack, plan: Plan, redis_url: str | None, rsa_key, progress: boo
     return steps
 
 
-def _growth(stack, plan: Plan, redis_url: str | None, progress: bool) -> list[storage.Growth]:
+def _growth(plan: Plan, redis_url: str | None, progress: bool) -> list[storage.Growth]:
     # SQLite in memory: the same table and encoding as on disk (bytes_used counts rows, not pages),
     # without one disk sync per inserted session.
-    return [storage.store_growth(made, plan.growth_points, progress=progress)
-            for made in _stores(stack, redis_url, ":memory:")]
+    with _fresh_stores(redis_url, ":memory:") as stores:
+        return [storage.store_growth(made, plan.growth_points, progress=progress) for made in stores]

@@ -120,24 +120,26 @@ def measure_latency(
     rounds: int = 50,
     per_round: int = 5,
     concurrency: int = 1,
-    path: str = PATH,
     progress: bool = False,
 ) -> tuple[dict[str, LatencyRun], dict[str, requests.Session]]:
-    """Measure ``GET path`` on every target in rotating rounds.
+    """Measure ``GET /profile`` on every target in rotating rounds.
 
-    Returns the runs by target name and each target's logged-in client (for wire sizes).
+    Returns the runs by target name, and each target's logged-in client (still open, for
+    the caller to inspect and close).
     """
     if concurrency < 1 or rounds < 1 or per_round < 1 or warmup < 0:
         raise CompareError("concurrency, rounds and requests per round must be at least 1, warm-up at least 0")
-    clients = {target.name: connect(target) for target in targets}
-    senders = {}
-    for target in targets:
-        first = clients[target.name]
-        copies = [_clone(first) for _ in range(concurrency - 1)]
-        senders[target.name] = [_sender(client, target.url + path) for client in [first, *copies]]
-    runs = {target.name: LatencyRun(target.name) for target in targets}
+    clients: dict[str, requests.Session] = {}
+    copies: list[requests.Session] = []
     pool = concurrent.futures.ThreadPoolExecutor(concurrency, "authlab-compare-client") if concurrency > 1 else None
     try:
+        senders = {}
+        for target in targets:
+            clients[target.name] = connect(target)
+            extra = [_clone(clients[target.name]) for _ in range(concurrency - 1)]
+            copies += extra
+            senders[target.name] = [_sender(client, target.url + PATH) for client in [clients[target.name], *extra]]
+        runs = {target.name: LatencyRun(target.name) for target in targets}
         with bar(len(targets) * (1 + rounds), "latency", progress) as progress_bar:
             for target in targets:
                 _run_burst(pool, target, senders[target.name], warmup, [])
@@ -148,10 +150,14 @@ def measure_latency(
                     run = runs[target.name]
                     run.busy += _run_burst(pool, target, senders[target.name], per_round, run.samples)
                 progress_bar.update(len(targets))
+    except BaseException:
+        for client in clients.values():
+            client.close()
+        raise
     finally:
         if pool is not None:
             pool.shutdown()
-        for client in clients.values():
+        for client in copies:
             client.close()
     return runs, clients
 

@@ -5,7 +5,9 @@ import socket
 
 import pytest
 
+import authlab
 from authlab import compare
+from authlab.apps import Users, session_app
 from authlab.cli import main as authlab_main
 from authlab.compare import cli
 
@@ -43,6 +45,23 @@ def test_plot_into_a_file_is_a_bad_option(tmp_path, capsys):
     target.write_text("")
     assert cli.main(["--plot", str(target)]) == 2
     assert "exists and is not a directory" in capsys.readouterr().err
+
+
+def test_plot_folder_that_cannot_be_created_is_a_bad_option(tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    assert cli.main(["--plot", str(tmp_path / "file" / "plots")]) == 2
+    assert "cannot create it" in capsys.readouterr().err
+
+
+def test_a_server_already_running_is_measured_instead_of_a_reference_one():
+    server = authlab.serve(session_app(users=Users({"alice": "secret123"})), name="compare-external", show=False)
+    tiny = compare.Plan(warmup=1, rounds=2, per_round=2, resamples=100, growth_points=(1, 10),
+                        lookup_population=5, auth_budget=0.01, claim_counts=(0, 1))
+    result = compare.run(plan=tiny, urls={"session": server.url + "/"}, redis=False)
+    assert result.config["external"] == ["session"] and "redis" in result.skipped
+    assert sum(exchange.path == "/profile" for exchange in server.log) == 1 + 2 * 2
+    assert result.server_state[0].logged_in is None  # another server's store is not visible
+    assert "already running: session" in result.table()
 
 
 def test_unreachable_server_exits_1_with_one_line(capsys):

@@ -70,11 +70,21 @@ def _parser() -> _Parser:
     return parser
 
 
+def _plot_folder(folder: Path) -> None:
+    """Create the --plot folder now, so a bad path fails before a minute of measuring."""
+    if folder.exists() and not folder.is_dir():
+        raise _UsageError(f"--plot {folder}: exists and is not a directory")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _UsageError(f"--plot {folder}: cannot create it ({error.strerror or error})") from None
+
+
 def main(argv: list[str]) -> int:
     try:
         options = _parser().parse_args(argv)
-        if options.plot is not None and options.plot.exists() and not options.plot.is_dir():
-            raise _UsageError(f"--plot {options.plot}: exists and is not a directory")
+        if options.plot is not None:
+            _plot_folder(options.plot)
     except _UsageError as error:
         print(f"{PROG}: {error} (see {PROG} --help)", file=sys.stderr)
         return 2

@@ -30,6 +30,7 @@ from jwt.algorithms import RSAAlgorithm
 from werkzeug.exceptions import HTTPException
 
 from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenError, Users, _credentials, _new_app, _unauthorized
+from authlab.refresh import DEFAULT_LIFETIME as REFRESH_LIFETIME
 from authlab.refresh import RefreshError, RefreshTokens
 from authlab.stores import MemoryStore, SessionStore
 
@@ -133,7 +134,7 @@ def auth_service(
     users: Users | None = None,
     *,
     access_lifetime: float = ACCESS_LIFETIME,
-    refresh_lifetime: float | None = None,
+    refresh_lifetime: float = REFRESH_LIFETIME,
     key: SigningKey | None = None,
     name: str = "auth-service",
 ) -> Flask:
@@ -144,7 +145,7 @@ def auth_service(
     """
     store = store if store is not None else MemoryStore()
     key = key or SigningKey()
-    refresh = RefreshTokens(store) if refresh_lifetime is None else RefreshTokens(store, refresh_lifetime)
+    refresh = RefreshTokens(store, refresh_lifetime)
     state = AuthState(users=users or Users(), store=store, denylist=store, signing_key=key.private_key,
                       verifying_key=key.public_key, algorithm=ALGORITHM)
     app = _new_app(name, state)

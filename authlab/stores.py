@@ -156,6 +156,7 @@ class SQLiteStore(SessionStore):
         if db is None:
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA busy_timeout=10000")
+            db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable enough for sessions, no fsync per write
             self._local.db = db
         return db
 

@@ -197,9 +197,12 @@ class _Launcher:
     def fork(self, name: str, config: bytes, n: int, timeout: float) -> tuple[list[psutil.Process], list[int]]:
         """Have the launcher fork ``n`` workers; wait until each listens, or stop them all."""
         ids = [next(self._requests) for _ in range(n)]
-        for request_id in ids:
-            self.process.stdin.write(pickle.dumps((request_id, config)))
-        self.process.stdin.flush()
+        try:
+            for request_id in ids:
+                self.process.stdin.write(pickle.dumps((request_id, config)))
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            raise self._exited(name) from None
         pids: dict[int, int] = {}
         ports: dict[int, int] = {}
         try:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import atexit
 import collections
-import ctypes
 import importlib
 import itertools
 import json
@@ -47,6 +46,7 @@ from typing import Any
 import psutil
 import requests
 
+from authlab._lifetime import die_with_parent
 from authlab.redis_server import RedisServer, start_redis
 
 __all__ = ["APPS", "Cluster", "ClusterStartError", "RoundRobin", "redis", "running", "served_by", "start",
@@ -435,15 +435,6 @@ def build_app(spec: str, options: dict[str, Any]):
     return factory(**options)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Linux: have the OS send SIGTERM when ``parent`` dies, even by SIGKILL."""
-    if sys.platform.startswith("linux"):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    if os.getppid() != parent:  # it died before prctl took effect
-        os._exit(0)
-
-
 def _watch_parent(parent: int) -> None:
     """Every platform: a thread that ends this process within a second of ``parent``'s death."""
 
@@ -469,7 +460,7 @@ def _run_worker(request_id: int, config: bytes, launcher: int) -> None:
         for signum in (signal.SIGTERM, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-        _die_with_parent(launcher)
+        die_with_parent(launcher)
         _watch_parent(launcher)
         settings = pickle.loads(config)
         app = _Counting(build_app(settings["app"], settings["options"]))

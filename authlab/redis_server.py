@@ -10,10 +10,14 @@ The server keeps nothing on disk, binds 127.0.0.1 on a free port and stops with 
 from __future__ import annotations
 
 import atexit
+import functools
+import os
 import shutil
 import socket
 import subprocess
 import time
+
+from authlab._lifetime import die_with_parent
 
 
 class RedisUnavailable(RuntimeError):
@@ -72,6 +76,9 @@ def start_redis(timeout: float = 10.0) -> RedisServer:
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--protected-mode", "yes", "--loglevel", "warning"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # its own session: a Jupyter interrupt (SIGINT to the kernel's group) must not stop it;
+            # and it dies with the kernel even when the kernel is killed
+            start_new_session=True, preexec_fn=functools.partial(die_with_parent, os.getpid()),
         )
         server = RedisServer(process, port)
         atexit.register(server.stop)

@@ -102,3 +102,26 @@ def test_start_redis_without_binary(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(RedisUnavailable, match="apt-get install redis-server"):
         start_redis()
+
+
+def test_redis_server_dies_with_its_parent(tmp_path):
+    """A kernel killed outright must not leave its redis-server behind."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    if not redis_available():
+        pytest.skip("redis-server not installed (CI installs it)")
+    parent = subprocess.Popen(
+        [sys.executable, "-c", "import time; from authlab.redis_server import start_redis; "
+         "print(start_redis().process.pid, flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    redis_pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    gone, alive = psutil.wait_procs([psutil.Process(redis_pid)], timeout=5)
+    for process in alive:
+        process.kill()
+    assert gone and not alive

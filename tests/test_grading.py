@@ -12,7 +12,7 @@ from authlab.grading import grader
 from authlab.grading.source import find_lab
 
 LAB = find_lab("lab1")
-CELL_TIMEOUT = 8
+CELL_TIMEOUT = 15
 PORT = 47219  # a fixed port two submissions both grab and never release
 FULL = {"check_passwords_hashed": 1}  # the only test cell above the app cell
 NONE = {}
@@ -114,7 +114,7 @@ def graded(tmp_path_factory):
         else:
             nbformat.write(notebook, path)
     students = grader.submissions([folder], LAB)
-    results = grader.grade_all(LAB, students, cell_timeout=CELL_TIMEOUT, notebook_timeout=120, progress=False)
+    results = grader.grade_all(LAB, students, cell_timeout=CELL_TIMEOUT, notebook_timeout=300, progress=False)
     return cases, {result.student: result for result in results}, folder
 
 
@@ -132,7 +132,7 @@ def test_hostile_submission_gets_the_right_score(graded, name):
     assert words in " ".join(result.problems), result.problems
     for check in result.checks:
         assert check.passed or check.reason, f"{check.grade_id} lost points without a reason"
-    assert result.seconds < 150
+    assert result.seconds < 330  # the per-notebook limit, plus kernel start and shutdown
 
 
 def test_nothing_is_left_running_and_the_port_is_free(graded):

@@ -156,6 +156,7 @@ def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) to run the browser tests")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    sync_api.expect.set_options(timeout=20_000)  # JupyterLab on a busy 2-core machine renders slowly
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -188,20 +189,28 @@ _KERNEL_IDLE = f"""(id) => {{
   return Boolean(kernel) && kernel.status === 'idle';
 }}"""
 
+# Run All, remembering whether the kernel died meanwhile (it restarts within a second, so polling can miss it).
 _RUN_ALL = f"""(id) => {{
   const widget = {_FIND};
+  const deaths = window.authlabKernelDeaths = window.authlabKernelDeaths || {{}};
+  deaths[id] = null;
+  widget.sessionContext.statusChanged.connect((_, status) => {{
+    if (['dead', 'restarting', 'autorestarting'].includes(status)) deaths[id] = status;
+  }});
   window.jupyterapp.shell.activateById(id);
   return window.jupyterapp.commands.execute('notebook:run-all-cells');
 }}"""
 
-# Done when the kernel is idle and every code cell ran, or one failed (Run All stops at the first error).
+# "done" when the kernel is idle and every code cell ran, or one failed (Run All stops at the first error);
+# "kernel <status>" when the kernel died; false while running.
 _FINISHED = f"""(id) => {{
   const widget = {_FIND};
+  if (window.authlabKernelDeaths[id]) return 'kernel ' + window.authlabKernelDeaths[id];
   const kernel = widget.sessionContext.session && widget.sessionContext.session.kernel;
   const cells = widget.content.widgets.map(cell => cell.model).filter(model => model.type === 'code');
   const failed = cells.some(model => model.sharedModel.getOutputs().some(o => o.output_type === 'error'));
   const ran = cells.every(model => model.executionCount !== null && model.sharedModel.executionState !== 'running');
-  return Boolean(kernel) && kernel.status === 'idle' && (ran || failed);
+  return Boolean(kernel) && kernel.status === 'idle' && (ran || failed) && 'done';
 }}"""
 
 _CELLS = f"""(id) => {{
@@ -241,9 +250,19 @@ class OpenNotebook:
 
     def run_all(self, timeout: float = NOTEBOOK_TIMEOUT) -> list[dict]:
         """Run every cell, wait until the kernel is idle again, and return the cells as nbformat dicts."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
         page = self.lab.page
         page.evaluate(_RUN_ALL, self.widget_id)
-        page.wait_for_function(_FINISHED, arg=self.widget_id, timeout=timeout * 1000, polling=250)
+        try:
+            state = page.wait_for_function(_FINISHED, arg=self.widget_id, timeout=timeout * 1000,
+                                           polling=250).json_value()
+        except PlaywrightTimeoutError:
+            pending = [index for index, cell in enumerate(self.cells())
+                       if cell["cell_type"] == "code" and cell["execution_count"] is None]
+            pytest.fail(f"{self.path}: Run All had not finished after {timeout:.0f} s; cells not run yet: {pending}")
+        if state != "done":
+            pytest.fail(f"{self.path}: the {state} during Run All (did a cell crash the process?)")
         return self.cells()
 
     def cells(self) -> list[dict]:
@@ -284,6 +303,10 @@ class JupyterLab:
         return notebook
 
     def discard_all(self) -> None:
+        for _ in range(3):  # dialogs a failure left open (e.g. "Kernel Restarting") would block the next test
+            if not self.page.locator(".jp-Dialog").count():
+                break
+            self.page.keyboard.press("Escape")
         while self._open:
             self._open.pop().discard()
 

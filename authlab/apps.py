@@ -83,9 +83,11 @@ def state_of(app: Flask) -> AuthState:
     return app.extensions["authlab"]
 
 
-def _new_app(name: str, state: AuthState) -> Flask:
+def json_app(name: str, state: AuthState | None = None) -> Flask:
+    """A Flask app whose every error is JSON ``{"error": ...}``, never an HTML page or a traceback."""
     app = Flask(name)
-    app.extensions["authlab"] = state
+    if state is not None:
+        app.extensions["authlab"] = state
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -99,14 +101,15 @@ def _new_app(name: str, state: AuthState) -> Flask:
     return app
 
 
-def _credentials() -> tuple[Any, Any]:
+def credentials() -> tuple[Any, Any]:
+    """``username`` and ``password`` of a JSON request body; (None, None) when there is none."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return None, None
     return body.get("username"), body.get("password")
 
 
-def _unauthorized(message: str):
+def unauthorized(message: str):
     return jsonify(error=message), 401
 
 
@@ -121,7 +124,7 @@ def _settings_route(app: Flask, who: Callable[[], str | None], state: AuthState)
     def settings():
         user = who()
         if user is None:
-            return _unauthorized("Not logged in")
+            return unauthorized("Not logged in")
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("email"), str):
             return jsonify(error='send JSON: {"email": "..."}'), 400
@@ -151,7 +154,7 @@ def session_app(
     store = store if store is not None else MemoryStore()
     clock = clock or store.clock
     state = AuthState(users=users or Users(), store=store)
-    app = _new_app(name, state)
+    app = json_app(name, state)
 
     def current_user() -> str | None:
         sid = request.cookies.get(SESSION_COOKIE)
@@ -170,9 +173,9 @@ def session_app(
 
     @app.post("/login")
     def login():
-        user = state.users.authenticate(*_credentials())
+        user = state.users.authenticate(*credentials())
         if user is None:
-            return _unauthorized("Invalid credentials")
+            return unauthorized("Invalid credentials")
         old_sid = request.cookies.get(SESSION_COOKIE)
         if old_sid:
             store.delete(old_sid)  # never keep an ID chosen before login (session fixation)
@@ -187,7 +190,7 @@ def session_app(
     def profile():
         user = current_user()
         if user is None:
-            return _unauthorized("Not logged in")
+            return unauthorized("Not logged in")
         return jsonify(user=user)
 
     @app.post("/logout")
@@ -283,7 +286,7 @@ def jwt_header_app(
     tokens = TokenService(key, lifetime, denylist)
     state = AuthState(users=users or Users(), denylist=denylist, signing_key=tokens.signing_key,
                       verifying_key=tokens.verifying_key, algorithm=tokens.algorithm)
-    app = _new_app(name, state)
+    app = json_app(name, state)
     app.extensions["authlab.tokens"] = tokens
 
     def claims_or_none() -> dict | None:
@@ -294,9 +297,9 @@ def jwt_header_app(
 
     @app.post("/login")
     def login():
-        user = state.users.authenticate(*_credentials())
+        user = state.users.authenticate(*credentials())
         if user is None:
-            return _unauthorized("Invalid credentials")
+            return unauthorized("Invalid credentials")
         return jsonify(token=tokens.issue(user), token_type="Bearer", expires_in=int(lifetime))
 
     @app.get("/profile")
@@ -304,7 +307,7 @@ def jwt_header_app(
         try:
             claims = tokens.verify(_bearer_token())
         except TokenError as error:
-            return _unauthorized(str(error))
+            return unauthorized(str(error))
         return jsonify(user=claims["sub"])
 
     @app.post("/logout")
@@ -339,7 +342,7 @@ def jwt_cookie_app(
     tokens = TokenService(key, lifetime, denylist)
     state = AuthState(users=users or Users(), denylist=denylist, signing_key=tokens.signing_key,
                       verifying_key=tokens.verifying_key, algorithm=tokens.algorithm)
-    app = _new_app(name, state)
+    app = json_app(name, state)
     app.extensions["authlab.tokens"] = tokens
 
     def verified_claims() -> dict:
@@ -363,9 +366,9 @@ def jwt_cookie_app(
 
     @app.post("/login")
     def login():
-        user = state.users.authenticate(*_credentials())
+        user = state.users.authenticate(*credentials())
         if user is None:
-            return _unauthorized("Invalid credentials")
+            return unauthorized("Invalid credentials")
         csrf = secrets.token_urlsafe(32)
         response = jsonify(message="Logged in", user=user, csrf_token=csrf)
         response.set_cookie(TOKEN_COOKIE, tokens.issue(user), **_cookie_options(int(lifetime), samesite))
@@ -378,7 +381,7 @@ def jwt_cookie_app(
         try:
             claims = verified_claims()
         except TokenError as error:
-            return _unauthorized(str(error))
+            return unauthorized(str(error))
         return jsonify(user=claims["sub"])
 
     @app.post("/logout")

@@ -27,9 +27,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 from jwt.algorithms import RSAAlgorithm
-from werkzeug.exceptions import HTTPException
 
-from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenError, Users, _credentials, _new_app, _unauthorized
+from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenError, Users, credentials, json_app, unauthorized
 from authlab.refresh import DEFAULT_LIFETIME as REFRESH_LIFETIME
 from authlab.refresh import RefreshError, RefreshTokens
 from authlab.stores import MemoryStore, SessionStore
@@ -148,7 +147,7 @@ def auth_service(
     refresh = RefreshTokens(store, refresh_lifetime)
     state = AuthState(users=users or Users(), store=store, denylist=store, signing_key=key.private_key,
                       verifying_key=key.public_key, algorithm=ALGORITHM)
-    app = _new_app(name, state)
+    app = json_app(name, state)
 
     def tokens(user: str, refresh_token: str) -> dict:
         return {"access_token": key.issue(user, access_lifetime), "token_type": "Bearer",
@@ -163,9 +162,9 @@ def auth_service(
 
     @app.post("/login")
     def login():
-        user = state.users.authenticate(*_credentials())
+        user = state.users.authenticate(*credentials())
         if user is None:
-            return _unauthorized("Invalid credentials")
+            return unauthorized("Invalid credentials")
         return jsonify(tokens(user, refresh.issue(user)))
 
     @app.post("/refresh")
@@ -176,7 +175,7 @@ def auth_service(
         try:
             rotation = refresh.rotate(body["refresh_token"])
         except RefreshError as error:
-            return _unauthorized(str(error))
+            return unauthorized(str(error))
         return jsonify(tokens(rotation.user, rotation.refresh_token))
 
     @app.post("/logout")
@@ -208,24 +207,15 @@ def resource_service(
     With a ``denylist`` store it also refuses revoked tokens: one store lookup per request.
     """
     verifier = JWKSVerifier(jwks_url, denylist, lifespan=lifespan)
-    app = Flask(name)
+    app = json_app(name)
     app.extensions["authlab.verifier"] = verifier
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        return jsonify(error=error.description), error.code
-
-    @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
-        app.logger.exception("unhandled error")
-        return jsonify(error="internal error"), 500
 
     @app.get("/profile")
     def profile():
         try:
             claims = verifier.verify(_bearer_token())
         except TokenError as error:
-            return _unauthorized(str(error))
+            return unauthorized(str(error))
         return jsonify(user=claims["sub"], service=name)
 
     return app

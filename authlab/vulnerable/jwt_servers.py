@@ -22,9 +22,9 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 
-from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenService, Users
+from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenService, Users, unauthorized
 from authlab.attacks.jwt_attacks import public_key_pem, split_token
-from authlab.vulnerable._common import json_body, settings_response, unauthorized, vulnerable_app
+from authlab.vulnerable._common import json_body, settings_response, vulnerable_app
 
 Verify = Callable[[str], dict]
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from flask import Flask, jsonify, request, session
 
-from authlab.apps import SESSION_COOKIE, TOKEN_COOKIE, AuthState, TokenError, TokenService, Users
+from authlab.apps import SESSION_COOKIE, TOKEN_COOKIE, AuthState, TokenError, TokenService, Users, unauthorized
 from authlab.stores import MemoryStore, new_session_id
-from authlab.vulnerable._common import json_body, settings_response, unauthorized, vulnerable_app
+from authlab.vulnerable._common import json_body, settings_response, vulnerable_app
 from authlab.weak import weakness
 
 IDLE_TIMEOUT = 30 * 60

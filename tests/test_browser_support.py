@@ -128,3 +128,9 @@ def test_cookies_received_reads_the_cookie_header_from_the_log(site):
     assert cookies_received(site.log[-1]) == {"a": "1", "b": "x=y"}
     requests.get(site.url + "/")
     assert cookies_received(site.log[-1]) == {}
+
+
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]", '{"username": 1, "password": null}'])
+def test_malformed_sign_in_is_a_401_page_not_a_crash(site, body):
+    response = requests.post(site.url + "/login", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 401 and "Wrong username or password" in response.text

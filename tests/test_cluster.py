@@ -162,8 +162,8 @@ def test_an_interrupt_of_the_kernel_leaves_the_workers_running():
         import json, time
         from authlab import cluster
         workers = cluster.start("resource", n=2, name="interrupt-check", jwks_url="http://127.0.0.1:9/")
-        print(json.dumps(workers.urls), flush=True)
         try:
+            print(json.dumps(workers.urls), flush=True)  # inside try: the SIGINT may come at once
             time.sleep(60)
         except KeyboardInterrupt:
             print("interrupted", flush=True)

@@ -1,6 +1,7 @@
 """Users sharing one host (a JupyterHub) must not reach each other's in-kernel servers."""
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -32,12 +33,15 @@ def _get_as(uid: int, url: str) -> str:
     return done.stdout.strip()
 
 
-def test_peer_uid_of_own_connection(hello_app):
-    server = authlab.serve(hello_app)
-    session = requests.Session()
-    session.get(server.url + "/")
-    connections = list(server._wsgi._connections)
-    assert connections and peer_uid(connections[0]) == os.getuid()
+def test_peer_uid_of_own_connection():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.create_connection(listener.getsockname()) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert peer_uid(accepted) == os.getuid()
+                client.close()
 
 
 @needs_root

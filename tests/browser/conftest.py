@@ -50,9 +50,6 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
-_saved: list[Path] = []
-_browser_tests_run = 0
-
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -364,19 +361,7 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if item.get_closest_marker("browser") is None:
         return
-    global _browser_tests_run
-    _browser_tests_run += report.when == "call"
     if report.failed and report.when in ("setup", "call"):
         saved = _save_artifacts(item)
-        _saved.extend(saved)
         if saved:
             report.sections.append(("browser artifacts", "\n".join(str(path) for path in saved)))
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not _browser_tests_run:
-        return
-    terminalreporter.section("browser tests")
-    terminalreporter.write_line(f"Chromium: {CHROMIUM}; screenshots of failures go to {ARTIFACTS}")
-    for path in _saved:
-        terminalreporter.write_line(f"  saved {path}")

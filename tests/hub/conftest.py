@@ -8,6 +8,7 @@ the package as it is in this checkout, cached by the hash of its sources.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import pwd
@@ -56,9 +57,20 @@ def hub_venv() -> Path:
     if reason:
         pytest.skip(reason)
     venv = VENV_CACHE / f"venv-{_sources_hash()}"
+    VENV_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(VENV_CACHE / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time, even across test processes
+        _build_venv(venv)
+    subprocess.run(["chmod", "-R", "a+rX", str(VENV_CACHE)], check=True)
+    return venv
+
+
+def _build_venv(venv: Path) -> None:
+    for stale in VENV_CACHE.glob("venv-*"):
+        if stale != venv:
+            shutil.rmtree(stale, ignore_errors=True)
     if not (venv / ".complete").exists():
         shutil.rmtree(venv, ignore_errors=True)
-        VENV_CACHE.mkdir(parents=True, exist_ok=True)
         subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(venv)], check=True)
         build = tempfile.mkdtemp(prefix="authlab-build-")  # a copy without .venv, tests, git
         shutil.copytree(ROOT, build, dirs_exist_ok=True,
@@ -68,8 +80,6 @@ def hub_venv() -> Path:
         assert installed.returncode == 0, f"building the hub's virtualenv failed:\n{installed.stderr[-3000:]}"
         shutil.rmtree(build)
         (venv / ".complete").touch()
-    subprocess.run(["chmod", "-R", "a+rX", str(VENV_CACHE)], check=True)
-    return venv
 
 
 def _create_user(name: str) -> pwd.struct_passwd:

@@ -7,14 +7,19 @@ runs and what CI checks are the same code path.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
+import os
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import psutil
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -61,6 +66,24 @@ class RunResult:
         return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def ipc_kernel(kernel_name: str = "python3") -> Iterator[KernelManager]:
+    """A kernel manager on Unix sockets in a private folder, instead of five TCP ports.
+
+    Many kernels starting at once (a test suite, a grading batch) then never race for
+    ports, and no other user of the machine can connect to the kernel.
+    """
+    with tempfile.TemporaryDirectory(prefix="authlab-kernel-") as folder:
+        manager = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(folder, "kernel"))
+        try:
+            yield manager
+        finally:
+            # nbclient shuts down only the kernels it made itself; a graceful shutdown runs the
+            # kernel's atexit handlers (servers, clusters), then kills it after a grace period
+            if manager.has_kernel:
+                manager.shutdown_kernel()
+
+
 def execute(
     path: str | Path,
     runs: int = 2,
@@ -79,24 +102,25 @@ def execute(
     except Exception as error:  # unreadable JSON, wrong schema
         result.errors.append(CellError(-1, type(error).__name__, str(error), ""))
         return result
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=allow_errors,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
     probes = []
     try:
-        with client.setup_kernel():
-            for _ in range(runs):
-                started = time.perf_counter()
-                for index, cell in enumerate(notebook.cells):
-                    client.execute_cell(cell, index)
-                result.seconds.append(time.perf_counter() - started)
-                probes.append(_probe(client, len(notebook.cells)))
-            if allow_errors:
-                result.errors += _cell_errors(notebook)
+        with ipc_kernel() as kernel_manager:
+            client = NotebookClient(
+                notebook,
+                km=kernel_manager,
+                timeout=timeout,
+                allow_errors=allow_errors,
+                resources={"metadata": {"path": str(path.parent.resolve())}},
+            )
+            with client.setup_kernel():
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    for index, cell in enumerate(notebook.cells):
+                        client.execute_cell(cell, index)
+                    result.seconds.append(time.perf_counter() - started)
+                    probes.append(_probe(client, len(notebook.cells)))
+                if allow_errors:
+                    result.errors += _cell_errors(notebook)
     except CellTimeoutError as error:
         result.errors.append(_failed_cell(notebook, "Timeout", f"no result after {timeout} s", error))
     except CellExecutionError as error:
@@ -150,11 +174,11 @@ def _leaks(probes: list[dict]) -> list[str]:
         orphans = _survivors(probes[-1]["children"], grace=5.0)
         if orphans:
             leaks.append(f"{len(orphans)} process(es) outlived the kernel: "
-                         + ", ".join(f"{p.pid} {' '.join(p.cmdline())[:80]}" for p in orphans))
+                         + ", ".join(f"{process.pid} {command}" for process, command in orphans))
     return leaks
 
 
-def _survivors(pids: list[int], grace: float) -> list[psutil.Process]:
+def _survivors(pids: list[int], grace: float) -> list[tuple[psutil.Process, str]]:
     processes = []
     for pid in pids:
         try:
@@ -162,12 +186,16 @@ def _survivors(pids: list[int], grace: float) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             pass
     _, alive = psutil.wait_procs(processes, timeout=grace)
-    for process in alive:  # reap them so one failure does not poison the next test
+    survivors = []
+    for process in alive:
         try:
-            process.kill()
+            if process.status() == psutil.STATUS_ZOMBIE:  # exited; only its parent has not collected it yet
+                continue
+            survivors.append((process, " ".join(process.cmdline())[:80]))
+            process.kill()  # so that one failure does not poison the next notebook
         except psutil.NoSuchProcess:
             pass
-    return alive
+    return survivors
 
 
 def discover(folders=DEFAULT_FOLDERS, root: Path = ROOT) -> list[Path]:

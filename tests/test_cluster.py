@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import psutil
 import pytest
@@ -32,9 +33,24 @@ def _launcher_pid() -> int | None:
 
 
 def _workers_of(pid: int) -> list[psutil.Process]:
-    """Worker processes below ``pid`` (the launcher that forks them is not one)."""
-    return [child for child in psutil.Process(pid).children(recursive=True)
-            if "authlab.cluster" in " ".join(child.cmdline()) and child.pid != _launcher_pid()]
+    """Live worker processes below ``pid`` (the launcher that forks them is not one; a zombie is dead)."""
+    workers = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if (child.pid != _launcher_pid() and child.status() != psutil.STATUS_ZOMBIE
+                    and "authlab.cluster" in " ".join(child.cmdline())):
+                workers.append(child)
+        except psutil.NoSuchProcess:  # exited meanwhile (ZombieProcess is one too)
+            pass
+    return workers
+
+
+def _workers_left(pid: int, grace: float = 5.0) -> list[psutil.Process]:
+    """The workers still alive after ``grace`` seconds: stopped ones take a moment to exit."""
+    deadline = time.monotonic() + grace
+    while (left := _workers_of(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 @pytest.fixture(autouse=True)
@@ -190,13 +206,13 @@ def test_a_worker_that_cannot_start_says_why_in_one_line(app, options, message):
     with pytest.raises(cluster.ClusterStartError, match=message) as error:
         cluster.start(app, n=2, name="test-broken", **options)
     assert "\n" not in str(error.value) and "Traceback" not in str(error.value)
-    assert not _workers_of(os.getpid())
+    assert not _workers_left(os.getpid())
 
 
 def test_options_that_cannot_reach_a_process_are_refused():
     with pytest.raises(TypeError, match="store URLs"):
         cluster.start("session", store=MemoryStore())
-    assert not _workers_of(os.getpid())
+    assert not _workers_left(os.getpid())
 
 
 def test_unknown_app_and_bad_n_are_refused_before_starting_anything():

@@ -5,6 +5,7 @@ import sys
 import threading
 import time
 
+import psutil
 import pytest
 import requests
 from flask import Flask
@@ -80,11 +81,8 @@ def test_many_cycles_leave_no_threads_or_ports(hello_app):
             requests.get(server.url + "/")
             ports.append(server.port)
     assert threading.active_count() == before
-    for port in set(ports):  # every port can be bound again: nothing holds it
-        probe = socket.socket()
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((HOST, port))
-        probe.close()
+    listening = {c.laddr.port for c in psutil.Process().net_connections("tcp") if c.status == psutil.CONN_LISTEN}
+    assert not listening & set(ports)  # (binding them again would race with other processes on the machine)
 
 
 def test_log_records_requests_and_cookies():
@@ -185,12 +183,8 @@ def test_servers_stop_when_the_process_exits(tmp_path):
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30,
                           env={**os.environ, "PYTHONPATH": os.getcwd()})
-    assert done.returncode == 0, done.stderr
-    port = int(done.stdout.split()[0])
-    probe = socket.socket()
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    probe.bind((HOST, port))
-    probe.close()
+    # a server thread left running (or a hanging stop) would keep the interpreter from exiting cleanly
+    assert done.returncode == 0 and done.stdout.split()[0].isdigit(), done.stderr
 
 
 def test_proxy_link_under_the_jupyter_server_that_launched_the_kernel(hello_app, monkeypatch, tmp_path):

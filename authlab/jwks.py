@@ -28,7 +28,17 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 from jwt.algorithms import RSAAlgorithm
 
-from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenError, Users, credentials, json_app, unauthorized
+from authlab.apps import (
+    AUDIENCE,
+    ISSUER,
+    AuthState,
+    TokenError,
+    Users,
+    credentials,
+    decode_access_token,
+    json_app,
+    unauthorized,
+)
 from authlab.refresh import DEFAULT_LIFETIME as REFRESH_LIFETIME
 from authlab.refresh import RefreshError, RefreshTokens
 from authlab.stores import MemoryStore, SessionStore
@@ -69,20 +79,6 @@ class SigningKey:
         return jwt.encode(payload, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
 
-def _decode(token: str, key) -> dict:
-    try:
-        return jwt.decode(
-            token, key,
-            algorithms=[ALGORITHM],  # pinned: the token's own "alg" header is not trusted
-            issuer=ISSUER, audience=AUDIENCE,
-            options={"require": ["exp", "iat", "sub", "jti"]},
-        )
-    except jwt.ExpiredSignatureError:
-        raise TokenError("Token expired") from None
-    except jwt.InvalidTokenError as error:
-        raise TokenError(f"Invalid token: {error}") from None
-
-
 def deny(store: SessionStore, claims: dict) -> None:
     """Put the token's ``jti`` on the denylist until the token would have expired anyway."""
     store.save(_DENY_KEY + claims["jti"], {"sub": claims["sub"]}, ttl=max(1.0, claims["exp"] - time.time()))
@@ -115,7 +111,7 @@ class JWKSVerifier:
             raise TokenError(f"Unknown signing key: {error}") from None
         except jwt.InvalidTokenError as error:
             raise TokenError(f"Invalid token: {error}") from None
-        claims = _decode(token, signing_key.key)
+        claims = decode_access_token(token, signing_key.key, ALGORITHM)
         if self.denylist is not None and is_denied(self.denylist, claims):
             raise TokenError("Token revoked")
         return claims
@@ -182,7 +178,7 @@ def auth_service(
     def logout():
         revoked = []
         try:
-            deny(store, _decode(_bearer_token(), key.public_key))
+            deny(store, decode_access_token(_bearer_token(), key.public_key, ALGORITHM))
             revoked.append("access token")
         except TokenError:
             pass  # nothing valid to deny

@@ -25,7 +25,7 @@ from authlab.browser_demo import (
 )
 
 expect = pytest.importorskip("playwright.sync_api").expect
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")

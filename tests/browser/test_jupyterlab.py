@@ -21,7 +21,7 @@ LAB, SOLUTION = ROOT / "labs" / "lab1_sessions.ipynb", ROOT / "solutions" / "lab
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.MULTILINE)
 
 expect = pytest.importorskip("playwright.sync_api").expect
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def _on_disk(path: Path) -> tuple[bytes, str]:

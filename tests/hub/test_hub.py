@@ -16,7 +16,7 @@ import requests
 from hubenv import INSTRUCTOR, ROOT, STUDENTS
 from remote_kernel import RemoteKernel
 
-pytestmark = [pytest.mark.hub, pytest.mark.xdist_group("hub")]
+pytestmark = pytest.mark.hub  # one file: under --dist loadfile one worker runs the whole hub
 
 LESSONS = [name for name in ("00_start_here", "03_jwt") if (ROOT / "notebooks" / f"{name}.ipynb").exists()]
 SECRET_PAGE = """

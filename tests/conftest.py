@@ -4,6 +4,7 @@ import pytest
 from flask import Flask
 
 import authlab
+from authlab.redis_server import redis_available, start_redis
 
 
 @pytest.fixture
@@ -15,6 +16,15 @@ def hello_app():
         return {"message": "hello"}
 
     return app
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A real redis-server on a free loopback port, one per test module."""
+    if not redis_available():
+        pytest.skip("redis-server not installed (apt-get install redis-server; CI installs it)")
+    with start_redis() as server:
+        yield server.url
 
 
 @pytest.fixture(autouse=True)

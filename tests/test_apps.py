@@ -6,6 +6,7 @@ import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fakes import FakeClock
 
 import authlab
 from authlab.apps import (
@@ -18,14 +19,6 @@ from authlab.apps import (
     state_of,
 )
 from authlab.stores import MemoryStore
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1_000_000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +70,7 @@ def test_session_id_is_regenerated_at_login(users):
 
 
 def test_idle_and_absolute_expiry(users):
-    clock = Clock()
+    clock = FakeClock()
     server = authlab.serve(session_app(MemoryStore(clock), users, idle_timeout=60, absolute_timeout=300))
     client = requests.Session()
     login(client, server.url)

@@ -1,23 +1,8 @@
 import pytest
+from fakes import FakeClock
 
 from authlab.redis_server import RedisUnavailable, redis_available, start_redis
 from authlab.stores import MemoryStore, RedisStore, SQLiteStore, new_session_id, open_store
-
-
-class FakeClock:
-    def __init__(self, now=1_000_000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    if not redis_available():
-        pytest.skip("redis-server not installed (CI installs it)")
-    with start_redis() as server:
-        yield server.url
 
 
 @pytest.fixture(params=["memory", "sqlite-file", "sqlite-memory", "redis"])

@@ -2,22 +2,11 @@
 
 import matplotlib
 import pytest
+from fakes import FakeClock
 
 from authlab.timeline import Probe, watch
 
 matplotlib.use("Agg")
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.now += seconds
 
 
 def logout_scenario(clock):
@@ -35,14 +24,14 @@ def logout_scenario(clock):
 
 
 def test_probes_run_at_every_tick():
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     timeline = logout_scenario(clock)
     assert [p.at for p in timeline.probes["session"]] == [i * 0.25 for i in range(9)]
     assert timeline.start == 1000.0
 
 
 def test_actions_run_before_the_probes_of_their_tick_and_are_marked():
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     timeline = logout_scenario(clock)
     assert timeline.event("log out") == 0.5
     assert timeline.accepted("session") == [0.0, 0.25]
@@ -50,7 +39,7 @@ def test_actions_run_before_the_probes_of_their_tick_and_are_marked():
 
 
 def test_the_token_outlives_logout_until_it_expires():
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     timeline = logout_scenario(clock)
     logout = timeline.event("log out")
     assert timeline.accepted("JWT", after=logout - 0.01) == [0.5, 0.75, 1.0, 1.25]
@@ -58,7 +47,7 @@ def test_the_token_outlives_logout_until_it_expires():
 
 
 def test_marks_are_kept_in_time_order_and_printed():
-    timeline = logout_scenario(FakeClock())
+    timeline = logout_scenario(FakeClock(1000.0))
     timeline.mark(1.5, "JWT exp")
     timeline.mark(0.1, "login")
     assert [label for _, label in timeline.events] == ["login", "log out", "JWT exp"]
@@ -69,7 +58,7 @@ def test_marks_are_kept_in_time_order_and_printed():
 
 
 def test_a_slow_probe_does_not_shift_the_schedule():
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
 
     def slow():
         clock.now += 0.1
@@ -80,7 +69,7 @@ def test_a_slow_probe_does_not_shift_the_schedule():
 
 
 def test_unknown_names_are_clear_errors():
-    timeline = logout_scenario(FakeClock())
+    timeline = logout_scenario(FakeClock(1000.0))
     with pytest.raises(KeyError, match="no probe 'jwt'.*'session', 'JWT'"):
         timeline.accepted("jwt")
     with pytest.raises(KeyError, match="no event 'logout'.*'log out'"):
@@ -97,7 +86,7 @@ def test_probe_accepts_only_2xx():
 
 
 def test_plot_has_one_row_per_probe_and_a_line_per_event():
-    timeline = logout_scenario(FakeClock())
+    timeline = logout_scenario(FakeClock(1000.0))
     timeline.mark(1.5, "JWT exp")
     figure = timeline.plot()
     ax = figure.axes[0]

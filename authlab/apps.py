@@ -275,6 +275,17 @@ def _bearer_token() -> str:
     return token.strip()
 
 
+def _jwt_app(name: str, key, users: Users | None, lifetime: float,
+             denylist: SessionStore | None) -> tuple[Flask, AuthState, TokenService]:
+    """A JSON app with its token service, the keys exposed in its AuthState."""
+    tokens = TokenService(key, lifetime, denylist)
+    state = AuthState(users=users or Users(), denylist=denylist, signing_key=tokens.signing_key,
+                      verifying_key=tokens.verifying_key, algorithm=tokens.algorithm)
+    app = json_app(name, state)
+    app.extensions["authlab.tokens"] = tokens
+    return app, state, tokens
+
+
 def jwt_header_app(
     key: bytes | RSAPrivateKey | None = None,
     users: Users | None = None,
@@ -288,11 +299,7 @@ def jwt_header_app(
     Logout can only tell the client to forget the token, unless a ``denylist`` store is
     given: then the token's ``jti`` is refused until it expires (and the state is back).
     """
-    tokens = TokenService(key, lifetime, denylist)
-    state = AuthState(users=users or Users(), denylist=denylist, signing_key=tokens.signing_key,
-                      verifying_key=tokens.verifying_key, algorithm=tokens.algorithm)
-    app = json_app(name, state)
-    app.extensions["authlab.tokens"] = tokens
+    app, state, tokens = _jwt_app(name, key, users, lifetime, denylist)
 
     def claims_or_none() -> dict | None:
         try:
@@ -344,11 +351,7 @@ def jwt_cookie_app(
     unless one is given), so a copied cookie is refused afterwards.
     """
     denylist = denylist if denylist is not None else MemoryStore()
-    tokens = TokenService(key, lifetime, denylist)
-    state = AuthState(users=users or Users(), denylist=denylist, signing_key=tokens.signing_key,
-                      verifying_key=tokens.verifying_key, algorithm=tokens.algorithm)
-    app = json_app(name, state)
-    app.extensions["authlab.tokens"] = tokens
+    app, state, tokens = _jwt_app(name, key, users, lifetime, denylist)
 
     def verified_claims() -> dict:
         token = request.cookies.get(TOKEN_COOKIE)

@@ -499,6 +499,8 @@ def launcher_main() -> None:
             children.discard(pid)
 
     def end(*_):
+        # no reaping from here on: the handler would change `children` while this loop reads it
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         for pid in children:
             try:
                 os.kill(pid, signal.SIGTERM)

@@ -66,6 +66,17 @@ _PRELOAD = ("authlab.apps", "authlab.jwks", "authlab.stores", "authlab.server", 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
+def _one_signing_key() -> dict:
+    from authlab.jwks import SigningKey
+
+    return {"key": SigningKey()}
+
+
+# Per-app state that each process would otherwise make for itself on start: the auth
+# service's signing key (tokens signed by one process must verify with the key set of any).
+SHARED_STATE: dict[str, Callable[[], dict]] = {APPS["auth"]: _one_signing_key}
+
+
 class ClusterStartError(RuntimeError):
     """A worker process failed or stayed silent before it listened; the message says why."""
 
@@ -134,6 +145,8 @@ def start(app: str, n: int = 2, *, name: str | None = None, timeout: float = STA
     if ":" not in spec:
         raise ValueError(f"Unknown app {app!r}: use one of {', '.join(APPS)} or 'module:function'")
     name = name or app
+    if n > 1 and spec in SHARED_STATE:  # made once here, so that every process holds the same copy
+        options = {**SHARED_STATE[spec](), **options}
     config = _pickled({"app": spec, "options": options, "name": name})
     with _registry_lock:
         previous = _registry.pop(name, None)

@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 from jwt.algorithms import RSAAlgorithm
@@ -71,6 +72,15 @@ class SigningKey:
 
     def jwks(self) -> dict:
         return {"keys": [self.public_jwk]}
+
+    @classmethod
+    def from_pem(cls, pem: bytes) -> SigningKey:
+        return cls(serialization.load_pem_private_key(pem, password=None))
+
+    def __reduce__(self):  # pickled as PEM, so every process of a cluster can be handed the same key
+        pem = self.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption())
+        return (SigningKey.from_pem, (pem,))
 
     def issue(self, user: str, lifetime: float, **claims: Any) -> str:
         now = int(time.time())

@@ -84,18 +84,28 @@ def start_redis(timeout: float = 10.0) -> RedisServer:
         atexit.register(server.stop)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and process.poll() is None:
-            if _answers_ping(port):
+            answering = _answering_pid(port)
+            if answering == process.pid:
                 return server
+            if answering is not None:  # another redis-server took the port first: ours cannot bind it
+                break
             time.sleep(0.01)
         server.stop()
         last_error = process.stdout.read().decode(errors="replace").strip() if process.stdout else ""
     raise RedisUnavailable(f"redis-server did not start: {last_error or 'no answer to PING'}")
 
 
-def _answers_ping(port: int) -> bool:
+def _answering_pid(port: int) -> int | None:
+    """The PID of the redis-server answering on ``port`` (from ``INFO server``), or None."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.2) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
+            connection.sendall(b"INFO server\r\n")
+            reply = b""
+            while b"process_id:" not in reply or not reply.split(b"process_id:", 1)[1].count(b"\r\n"):
+                chunk = connection.recv(4096)
+                if not chunk:
+                    return None
+                reply += chunk
     except OSError:
-        return False
+        return None
+    return int(reply.split(b"process_id:", 1)[1].split(b"\r\n", 1)[0])

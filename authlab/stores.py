@@ -137,16 +137,17 @@ class SQLiteStore(SessionStore):
 
     kind = "sqlite"
 
+    BUSY_TIMEOUT = 10.0  # seconds a statement waits for another process's lock
+
     def __init__(self, path: str | Path = ":memory:", clock: Clock = time.time):
         super().__init__(clock)
         self.path = str(path)
         self._local = threading.local()
-        with self._connection() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS sessions "
-                "(key TEXT PRIMARY KEY, expires REAL NOT NULL, data TEXT NOT NULL)"
-            )
+        db = self._connection()
+        if self.path != ":memory:":
+            _switch_to_wal(db, self.BUSY_TIMEOUT)
+        db.execute("CREATE TABLE IF NOT EXISTS sessions "
+                   "(key TEXT PRIMARY KEY, expires REAL NOT NULL, data TEXT NOT NULL)")
         if self.path == ":memory:":  # one connection, or every thread sees its own empty db
             self._shared = self._local.db
             self._shared_lock = threading.Lock()
@@ -154,8 +155,7 @@ class SQLiteStore(SessionStore):
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA busy_timeout=10000")
+            db = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable enough for sessions, no fsync per write
             self._local.db = db
         return db
@@ -201,6 +201,31 @@ class SQLiteStore(SessionStore):
         if db is not None:
             db.close()
             self._local.db = None
+
+
+def _switch_to_wal(db: sqlite3.Connection, timeout: float) -> None:
+    """Put the file in WAL mode (readers never block the writer), safely when processes race.
+
+    The mode lives in the file, so only the first opener changes it. That change upgrades the
+    pragma's own read lock to a write lock, and SQLite answers SQLITE_BUSY *at once*, without
+    waiting out the busy timeout, when another connection is doing the same (waiting could
+    deadlock). So the loser of that race retries here until the winner is done, which takes
+    well under a millisecond; the first retry then finds the file in WAL mode already.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+            continue
+        if mode != "wal":  # e.g. a file system without shared memory
+            raise sqlite3.OperationalError(f"SQLite would not use WAL mode for this file (got {mode!r})")
+        return
 
 
 class RedisStore(SessionStore):

@@ -30,6 +30,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from authlab import wire
 from authlab.stores import MemoryStore, SessionStore, new_session_id
 
 DEMO_USERS = {"alice": "secret123", "bob": "correct horse battery staple"}
@@ -265,14 +266,12 @@ class TokenService:
             self.denylist.save(claims["jti"], {"sub": claims["sub"]}, ttl=max(1, claims["exp"] - time.time()))
 
 
-def _bearer_token() -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header:
-        raise TokenError("No token: send Authorization: Bearer <token>")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenError("Malformed Authorization header: expected 'Bearer <token>'")
-    return token.strip()
+def bearer_token() -> str:
+    """The request's ``Authorization: Bearer`` token; TokenError saying what is wrong otherwise."""
+    try:
+        return wire.bearer_token(request.headers.get("Authorization"))
+    except wire.BearerError as error:
+        raise TokenError(str(error)) from None
 
 
 def _jwt_app(name: str, key, users: Users | None, lifetime: float,
@@ -303,7 +302,7 @@ def jwt_header_app(
 
     def claims_or_none() -> dict | None:
         try:
-            return tokens.verify(_bearer_token())
+            return tokens.verify(bearer_token())
         except TokenError:
             return None
 
@@ -317,7 +316,7 @@ def jwt_header_app(
     @app.get("/profile")
     def profile():
         try:
-            claims = tokens.verify(_bearer_token())
+            claims = tokens.verify(bearer_token())
         except TokenError as error:
             return unauthorized(str(error))
         return jsonify(user=claims["sub"])

@@ -16,7 +16,6 @@ the auth service puts the token's ``jti`` on a denylist every resource service c
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import secrets
@@ -35,6 +34,7 @@ from authlab.apps import (
     AuthState,
     TokenError,
     Users,
+    bearer_token,
     credentials,
     decode_access_token,
     json_app,
@@ -43,6 +43,7 @@ from authlab.apps import (
 from authlab.refresh import DEFAULT_LIFETIME as REFRESH_LIFETIME
 from authlab.refresh import RefreshError, RefreshTokens
 from authlab.stores import MemoryStore, SessionStore
+from authlab.wire import b64url_encode
 
 JWKS_PATH = "/.well-known/jwks.json"
 ALGORITHM = "RS256"
@@ -57,7 +58,7 @@ __all__ = ["JWKS_PATH", "JWKSVerifier", "SigningKey", "auth_service", "deny", "i
 def thumbprint(public_jwk: dict) -> str:
     """The RFC 7638 thumbprint of an RSA public JWK: a key ID derived from the key itself."""
     canonical = json.dumps({name: public_jwk[name] for name in ("e", "kty", "n")}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+    return b64url_encode(hashlib.sha256(canonical.encode()).digest())
 
 
 class SigningKey:
@@ -127,13 +128,6 @@ class JWKSVerifier:
         return claims
 
 
-def _bearer_token() -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenError("No token: send Authorization: Bearer <token>")
-    return token.strip()
-
-
 def auth_service(
     store: SessionStore | None = None,
     users: Users | None = None,
@@ -188,7 +182,7 @@ def auth_service(
     def logout():
         revoked = []
         try:
-            deny(store, decode_access_token(_bearer_token(), key.public_key, ALGORITHM))
+            deny(store, decode_access_token(bearer_token(), key.public_key, ALGORITHM))
             revoked.append("access token")
         except TokenError:
             pass  # nothing valid to deny
@@ -219,7 +213,7 @@ def resource_service(
     @app.get("/profile")
     def profile():
         try:
-            claims = verifier.verify(_bearer_token())
+            claims = verifier.verify(bearer_token())
         except TokenError as error:
             return unauthorized(str(error))
         return jsonify(user=claims["sub"], service=name)

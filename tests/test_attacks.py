@@ -16,10 +16,10 @@ from flask import Flask, session
 import authlab
 from authlab import attacks
 from authlab.apps import Users, jwt_cookie_app, session_app
-from authlab.attacks.jwt_attacks import split_token
 from authlab.stores import new_session_id
 from authlab.vulnerable import fixation_app, flask_session_app, predictable_session_app, xss_app
 from authlab.weak import weak_secrets
+from authlab.wire import split_token
 
 CLAIMS = {"sub": "alice", "iat": 1_700_000_000, "exp": 4_000_000_000}
 

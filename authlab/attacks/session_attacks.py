@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from authlab.attacks.jwt_attacks import b64url_decode
 from authlab.weak import weak_secrets
+from authlab.wire import b64url_decode, parse_set_cookie, set_cookie_headers
 
 # OWASP Session Management Cheat Sheet: at least 64 bits of entropy.
 MIN_ID_BITS = 64
@@ -64,32 +64,25 @@ class CookieFlags:
         return found
 
 
-def _parse_set_cookie(header: str) -> CookieFlags:
-    first, *attributes = [part.strip() for part in header.split(";")]
-    name, _, value = first.partition("=")
-    flags: dict[str, str | None] = {}
-    for attribute in attributes:
-        key, _, attr_value = attribute.partition("=")
-        flags[key.strip().lower()] = attr_value.strip() or None
+def _cookie_flags(header: str) -> CookieFlags | None:
+    parsed = parse_set_cookie(header)
+    if parsed is None:
+        return None
+    name, value, flags = parsed
     max_age = flags.get("max-age")
+    samesite, path = flags.get("samesite"), flags.get("path")
     return CookieFlags(
-        name=name.strip(), value=value.strip().strip('"'),
-        httponly="httponly" in flags, secure="secure" in flags, samesite=flags.get("samesite"),
-        path=flags.get("path"), max_age=int(max_age) if max_age and max_age.lstrip("-").isdigit() else None,
+        name=name, value=value.strip('"'),
+        httponly="httponly" in flags, secure="secure" in flags,
+        samesite=samesite if isinstance(samesite, str) and samesite else None,
+        path=path if isinstance(path, str) and path else None,
+        max_age=int(max_age) if isinstance(max_age, str) and max_age.lstrip("-").isdigit() else None,
     )
-
-
-def set_cookie_headers(response) -> list[str]:
-    """Every ``Set-Cookie`` header of a requests, Werkzeug or Flask test response, unmerged."""
-    for headers in (getattr(response, "headers", None), getattr(getattr(response, "raw", None), "headers", None)):
-        if headers is not None and hasattr(headers, "getlist"):
-            return list(headers.getlist("Set-Cookie"))
-    raise TypeError(f"cannot read Set-Cookie headers from a {type(response).__name__}: pass a requests response")
 
 
 def probe_cookie_flags(response) -> list[CookieFlags]:
     """The cookies a response sets, with their flags. CWE-1004 (no HttpOnly), CWE-614 (no Secure)."""
-    return [_parse_set_cookie(header) for header in set_cookie_headers(response)]
+    return [flags for header in set_cookie_headers(response) if (flags := _cookie_flags(header)) is not None]
 
 
 # --- session ID entropy ---------------------------------------------------------------

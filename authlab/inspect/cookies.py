@@ -17,8 +17,6 @@ weak-secret. A header that deletes a cookie (Max-Age=0 or Expires in the past) i
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import email.utils
 import json
@@ -30,6 +28,7 @@ from typing import Any
 from authlab.inspect import _render as r
 from authlab.inspect.jwt import Finding, Status, inspect_jwt
 from authlab.weak import weakness
+from authlab.wire import b64url_decode, parse_set_cookie, set_cookie_headers, split_joined_set_cookie
 
 __all__ = ["Cookie", "CookieInspection", "inspect_cookies"]
 
@@ -190,7 +189,7 @@ def _headers(source: Any) -> list[tuple[str, str]]:
     if isinstance(source, str):
         source = source.splitlines()
     if isinstance(source, list | tuple) and all(isinstance(item, str) for item in source):
-        return [(header, "") for line in source for header in _split_joined(line)]
+        return [(header, "") for line in source for header in split_joined_set_cookie(line)]
     if isinstance(source, CookieJar):
         return []
     if hasattr(source, "response_headers") and hasattr(source, "method"):  # authlab.server.Exchange
@@ -198,23 +197,9 @@ def _headers(source: Any) -> list[tuple[str, str]]:
         return [(value, origin) for name, value in source.response_headers if name.lower() == "set-cookie"]
     if hasattr(source, "history") and hasattr(source, "headers"):  # requests.Response
         return [(value, f"{hop.status_code} {hop.request.method} {hop.url}")
-                for hop in [*source.history, source] for value in _set_cookie_values(hop)]
+                for hop in [*source.history, source] for value in set_cookie_headers(hop)]
     raise TypeError(f"expected a requests Response, Set-Cookie header text or a cookie jar, "
                     f"not {type(source).__name__}")
-
-
-def _set_cookie_values(response: Any) -> list[str]:
-    """Each Set-Cookie header on its own: requests' ``headers`` joins them with commas, which Expires also has."""
-    raw_headers = getattr(getattr(response, "raw", None), "headers", None)
-    if hasattr(raw_headers, "getlist"):
-        return list(raw_headers.getlist("Set-Cookie"))
-    return _split_joined(response.headers.get("Set-Cookie", ""))
-
-
-def _split_joined(text: str) -> list[str]:
-    """Undo the comma-joining of several Set-Cookie headers: split at a comma followed by ``name=``
-    (a cookie value cannot hold a comma, and the comma in an Expires date is followed by a day number)."""
-    return [part for part in re.split(r",\s*(?=[!#$%&'*+\-.^_`|~0-9A-Za-z]+=)", text) if part.strip()]
 
 
 def _jar_cookies(source: Any, now: float) -> list[Cookie]:
@@ -246,20 +231,16 @@ def _parse(header: str, origin: str, now: float, problems: list[str]) -> Cookie 
     if len(header) > MAX_HEADER_BYTES:
         problems.append(f"skipped a Set-Cookie header of {len(header)} characters (the limit here is 64 KiB)")
         return None
-    text = re.sub(r"(?i)^\s*set-cookie\s*:", "", header).strip()
-    pair, *rest = text.split(";")
-    if "=" not in pair:
+    parsed = parse_set_cookie(header)
+    text = header.strip()
+    if parsed is None:
         problems.append(f"ignored {r.shorten(text, 60)!r}: a Set-Cookie header starts with name=value")
         return None
-    name, value = (part.strip() for part in pair.split("=", 1))
+    name, value, read = parsed
     if not name:
         problems.append(f"ignored {r.shorten(text, 60)!r}: the cookie has no name")
         return None
-    attributes: dict[str, str | bool] = {}
-    for item in rest:
-        key, has_value, attribute_value = (part.strip() for part in item.partition("="))
-        if key:
-            attributes[_ATTRIBUTES.get(key.lower(), key)] = attribute_value if has_value else True
+    attributes = {_ATTRIBUTES.get(key, key): attribute for key, attribute in read.items()}
     cookie = Cookie(name, value, attributes, source=origin)
     cookie.lifetime = _lifetime(attributes, now)
     if cookie.lifetime is not None and cookie.lifetime <= 0:
@@ -300,7 +281,7 @@ def _read_contents(cookie: Cookie, secret_key: str | bytes | None, now: float) -
 def _read_flask_session(cookie: Cookie, match: re.Match, secret_key: str | bytes | None, now: float) -> None:
     compressed, payload, timestamp, _ = match.groups()
     try:
-        data = _b64decode(payload)
+        data = b64url_decode(payload)
         if compressed:
             inflater = zlib.decompressobj()
             data = inflater.decompress(data, MAX_HEADER_BYTES)
@@ -309,7 +290,7 @@ def _read_flask_session(cookie: Cookie, match: re.Match, secret_key: str | bytes
         from flask.sessions import session_json_serializer
 
         contents = session_json_serializer.loads(data.decode("utf-8"))
-        signed_at = int.from_bytes(_b64decode(timestamp), "big")
+        signed_at = int.from_bytes(b64url_decode(timestamp), "big")
     except (ValueError, zlib.error, UnicodeDecodeError, RecursionError) as error:
         cookie.status = Status.MALFORMED
         cookie.verdict = f"looks like a Flask session cookie but cannot be read ({r.shorten(str(error), 80)})"
@@ -319,13 +300,6 @@ def _read_flask_session(cookie: Cookie, match: re.Match, secret_key: str | bytes
     cookie.status, verdict = _verify_flask_session(cookie.value, secret_key)
     verdict = r.one_line(verdict)
     cookie.verdict = f"Flask session{' (zlib-compressed)' if compressed else ''}, {age}: {verdict}"
-
-
-def _b64decode(text: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except binascii.Error as error:
-        raise ValueError(f"not base64url: {error}") from None
 
 
 def _verify_flask_session(value: str, secret_key: str | bytes | None) -> tuple[Status, str]:

@@ -24,8 +24,6 @@ weak-secret, short-key, private-key, sensitive-claim, sub-not-string, untrusted-
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import enum
 import json
@@ -44,6 +42,7 @@ from jwt.exceptions import InvalidKeyError
 
 from authlab.inspect import _render as r
 from authlab.weak import weakness
+from authlab.wire import Base64urlError, b64url_decode, b64url_encode, json_segment, strip_bearer
 
 __all__ = ["Claim", "Finding", "Status", "TokenInspection", "UnusableKeyError", "encode", "inspect_jwt"]
 
@@ -187,7 +186,7 @@ class TokenInspection:
         key = self.key if key is None else key
         if keep_signature:
             old_signature = self.segments[2] if len(self.segments) == 3 else ""
-            return inspect_jwt(f"{_b64_json(header)}.{_b64_json(payload)}.{old_signature}", key, now=self.now)
+            return inspect_jwt(f"{json_segment(header)}.{json_segment(payload)}.{old_signature}", key, now=self.now)
         return encode(header, payload, key, now=self.now)
 
     def widget(self):
@@ -288,9 +287,9 @@ def encode(header: dict, payload: dict, key: Any = None, alg: str | None = None,
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise TypeError("header and payload must both be dicts (JSON objects)")
     header = {**header, "alg": alg or header.get("alg") or "HS256"}
-    signing_input = f"{_b64_json(header)}.{_b64_json(payload)}"
+    signing_input = f"{json_segment(header)}.{json_segment(payload)}"
     signature, verifying_key = _sign(header["alg"], signing_input.encode(), key)
-    return inspect_jwt(f"{signing_input}.{_b64(signature)}", verifying_key, now=now)
+    return inspect_jwt(f"{signing_input}.{b64url_encode(signature)}", verifying_key, now=now)
 
 
 # --- decoding ----------------------------------------------------------------------------------------------
@@ -325,8 +324,8 @@ def _token_text(token: Any, report: TokenInspection) -> str:
     if len(token) > MAX_INPUT_BYTES:
         raise _Malformed(_too_long(len(token)))
     text = token.strip()
-    if text[:7].lower() == "bearer ":
-        text = text[7:].strip()
+    if (after_bearer := strip_bearer(text)) is not None:
+        text = after_bearer
         report.warnings.append(Finding("bearer-prefix", "removed 'Bearer ': that word belongs to the Authorization "
                                                         "header, it is not part of the token"))
     if not text:
@@ -364,8 +363,8 @@ def _b64decode(segment: str, part: str, report: TokenInspection) -> bytes:
         raise _Malformed(f"the {part} has an impossible base64url length ({len(data)} characters): "
                          "the token was probably cut off or mistyped")
     try:
-        return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-    except (binascii.Error, ValueError) as error:
+        return b64url_decode(data)
+    except Base64urlError as error:
         raise _Malformed(f"the {part} is not valid base64url ({error})") from None
 
 
@@ -381,14 +380,6 @@ def _json_object(raw: bytes, part: str) -> dict:
     if not isinstance(value, dict):
         raise _Malformed(f"the {part} is JSON but a {type(value).__name__}, not an object {{...}}")
     return value
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64_json(value: dict) -> str:
-    return _b64(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
 # --- keys and signatures -----------------------------------------------------------------------------------

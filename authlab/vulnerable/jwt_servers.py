@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 
 from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenService, Users, unauthorized
-from authlab.attacks.jwt_attacks import public_key_pem, split_token
 from authlab.vulnerable._common import json_body, settings_response, vulnerable_app
+from authlab.wire import bearer_token, public_key_pem, split_token
 
 Verify = Callable[[str], dict]
 
@@ -33,10 +33,7 @@ def _token_app(name: str, state: AuthState, issue: Callable[[str], str], verify:
     app = vulnerable_app(name, state)
 
     def claims() -> dict:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ValueError("No token: send Authorization: Bearer <token>")
-        return verify(token.strip())
+        return verify(bearer_token(request.headers.get("Authorization")))
 
     @app.post("/login")
     def login():

@@ -17,120 +17,30 @@ The apps are labelled secure; the deliberately weak ones live in ``authlab.vulne
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import secrets
-import time
 from collections.abc import Callable
-from typing import Any
 
-import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from authlab import wire
+from authlab.client import CSRF_HEADER
 from authlab.stores import MemoryStore, SessionStore, new_session_id
+from authlab.tokens import TokenError, TokenService, bearer_token
+from authlab.users import Users
+from authlab.webapp import AuthState, credentials, json_app, settings_route, unauthorized
 
-DEMO_USERS = {"alice": "secret123", "bob": "correct horse battery staple"}
 SESSION_COOKIE = "session_id"
 TOKEN_COOKIE = "access_token"
 CSRF_COOKIE = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
-ISSUER = "authlab"
-AUDIENCE = "authlab-api"
 
-
-class Users:
-    """Usernames and password hashes (scrypt, salted); plain passwords are never kept."""
-
-    def __init__(self, passwords: dict[str, str] | None = None):
-        self._hashes = {
-            name: generate_password_hash(password)
-            for name, password in (DEMO_USERS if passwords is None else passwords).items()
-        }
-        # Checked against unknown users too, so a wrong username costs as long as a wrong password.
-        self._dummy_hash = generate_password_hash(secrets.token_urlsafe(16))
-
-    def authenticate(self, username: Any, password: Any) -> str | None:
-        """The username when the password matches its hash, else None."""
-        if not isinstance(username, str) or not isinstance(password, str):
-            return None
-        stored = self._hashes.get(username, self._dummy_hash)
-        if check_password_hash(stored, password) and username in self._hashes:
-            return username
-        return None
-
-    def __contains__(self, username: str) -> bool:
-        return username in self._hashes
-
-
-@dataclasses.dataclass
-class AuthState:
-    """What a reference app keeps, exposed for lessons and measurements as ``app.extensions["authlab"]``."""
-
-    users: Users
-    store: SessionStore | None = None
-    denylist: SessionStore | None = None
-    signing_key: Any = None
-    verifying_key: Any = None
-    algorithm: str | None = None
-    settings: dict[str, dict] = dataclasses.field(default_factory=dict)
-
-
-def state_of(app: Flask) -> AuthState:
-    """The AuthState of a reference app (its store, keys and users)."""
-    return app.extensions["authlab"]
-
-
-def json_app(name: str, state: AuthState | None = None) -> Flask:
-    """A Flask app whose every error is JSON ``{"error": ...}``, never an HTML page or a traceback."""
-    app = Flask(name)
-    if state is not None:
-        app.extensions["authlab"] = state
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        return jsonify(error=error.description), error.code
-
-    @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
-        app.logger.exception("unhandled error")
-        return jsonify(error="internal error"), 500
-
-    return app
-
-
-def credentials() -> tuple[Any, Any]:
-    """``username`` and ``password`` of a JSON request body; (None, None) when there is none."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None, None
-    return body.get("username"), body.get("password")
-
-
-def unauthorized(message: str):
-    return jsonify(error=message), 401
+__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "TOKEN_COOKIE", "jwt_cookie_app", "jwt_header_app", "session_app"]
 
 
 def _cookie_options(max_age: int | None, samesite: str) -> dict:
     # Secure whenever the request came over HTTPS; the course's loopback servers speak plain
     # HTTP, where a Secure cookie would never be sent back (browsers except for localhost).
     return {"httponly": True, "samesite": samesite, "secure": request.is_secure, "max_age": max_age, "path": "/"}
-
-
-def _settings_route(app: Flask, who: Callable[[], str | None], state: AuthState) -> None:
-    @app.post("/settings")
-    def settings():
-        user = who()
-        if user is None:
-            return unauthorized("Not logged in")
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict) or not isinstance(body.get("email"), str):
-            return jsonify(error='send JSON: {"email": "..."}'), 400
-        state.settings[user] = {"email": body["email"]}
-        return jsonify(user=user, email=body["email"])
 
 
 # --- sessions -------------------------------------------------------------------------
@@ -203,75 +113,11 @@ def session_app(
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite=samesite)
         return response
 
-    _settings_route(app, current_user, state)
+    settings_route(app, current_user, state)
     return app
 
 
 # --- JWT --------------------------------------------------------------------------------
-
-
-class TokenError(Exception):
-    """A token was refused; the message says why, in words fit for a 401 body."""
-
-
-def decode_access_token(token: str, key: Any, algorithm: str) -> dict:
-    """The claims of one of the course's access tokens, every check on; TokenError otherwise."""
-    try:
-        return jwt.decode(
-            token, key,
-            algorithms=[algorithm],  # pinned: the token's own "alg" header is not trusted
-            issuer=ISSUER, audience=AUDIENCE,
-            options={"require": ["exp", "iat", "sub", "jti"]},
-        )
-    except jwt.ExpiredSignatureError:
-        raise TokenError("Token expired") from None
-    except jwt.InvalidTokenError as error:
-        raise TokenError(f"Invalid token: {error}") from None
-
-
-class TokenService:
-    """Issues and verifies the course's access tokens, with every check pinned.
-
-    HS256 with a 256-bit random key by default; pass an RSA private key for RS256, in
-    which case verification needs only the public half.
-    """
-
-    def __init__(self, key: bytes | RSAPrivateKey | None = None, lifetime: float = 15 * 60,
-                 denylist: SessionStore | None = None):
-        if key is None:
-            key = secrets.token_bytes(32)
-        if isinstance(key, RSAPrivateKey):
-            self.algorithm, self.signing_key, self.verifying_key = "RS256", key, key.public_key()
-        else:
-            self.algorithm, self.signing_key, self.verifying_key = "HS256", key, key
-        self.lifetime = lifetime
-        self.denylist = denylist
-
-    def issue(self, user: str, **claims: Any) -> str:
-        now = int(time.time())
-        payload = {"sub": user, "iat": now, "exp": now + int(self.lifetime), "iss": ISSUER, "aud": AUDIENCE,
-                   "jti": secrets.token_urlsafe(16), **claims}
-        return jwt.encode(payload, self.signing_key, algorithm=self.algorithm)
-
-    def verify(self, token: str) -> dict:
-        """The claims of a valid token; raises TokenError saying what is wrong otherwise."""
-        claims = decode_access_token(token, self.verifying_key, self.algorithm)
-        if self.denylist is not None and claims["jti"] in self.denylist:
-            raise TokenError("Token revoked")
-        return claims
-
-    def revoke(self, claims: dict) -> None:
-        """Deny this token's ``jti`` until it would have expired anyway."""
-        if self.denylist is not None:
-            self.denylist.save(claims["jti"], {"sub": claims["sub"]}, ttl=max(1, claims["exp"] - time.time()))
-
-
-def bearer_token() -> str:
-    """The request's ``Authorization: Bearer`` token; TokenError saying what is wrong otherwise."""
-    try:
-        return wire.bearer_token(request.headers.get("Authorization"))
-    except wire.BearerError as error:
-        raise TokenError(str(error)) from None
 
 
 def _jwt_app(name: str, key, users: Users | None, lifetime: float,
@@ -279,9 +125,9 @@ def _jwt_app(name: str, key, users: Users | None, lifetime: float,
     """A JSON app with its token service, the keys exposed in its AuthState."""
     tokens = TokenService(key, lifetime, denylist)
     state = AuthState(users=users or Users(), denylist=denylist, signing_key=tokens.signing_key,
-                      verifying_key=tokens.verifying_key, algorithm=tokens.algorithm)
+                      verifying_key=tokens.verifying_key, algorithm=tokens.algorithm, tokens=tokens)
     app = json_app(name, state)
-    app.extensions["authlab.tokens"] = tokens
+    app.extensions["authlab.tokens"] = tokens  # until lesson 04 reads state_of(app).tokens
     return app, state, tokens
 
 
@@ -329,7 +175,7 @@ def jwt_header_app(
         revoked = claims is not None and denylist is not None
         return jsonify(message="Logged out" if revoked else "Forget your token: it stays valid until it expires")
 
-    _settings_route(app, lambda: (claims_or_none() or {}).get("sub"), state)
+    settings_route(app, lambda: (claims_or_none() or {}).get("sub"), state)
     return app
 
 
@@ -408,22 +254,18 @@ def jwt_cookie_app(
         except TokenError:
             return None
 
-    _settings_route(app, current_user, state)
+    settings_route(app, current_user, state)
     return app
 
 
-def login(client, base_url: str, username: str = "alice", password: str | None = None):
-    """Log ``client`` (a requests.Session) in to a reference app; returns the response.
+_MOVED = {"login": ("authlab.client", "log_in"), "DEMO_USERS": ("authlab.users", "DEMO_USERS"),
+          "state_of": ("authlab.webapp", "state_of")}
 
-    For the header app it also sets ``Authorization`` on the session; for the cookie app
-    it sets the CSRF header, as the page's own JavaScript would.
-    """
-    password = DEMO_USERS[username] if password is None else password
-    response = client.post(f"{base_url}/login", json={"username": username, "password": password}, timeout=10)
-    if response.ok:
-        body = response.json()
-        if "token" in body:
-            client.headers["Authorization"] = f"Bearer {body['token']}"
-        if "csrf_token" in body:
-            client.headers[CSRF_HEADER] = body["csrf_token"]
-    return response
+
+def __getattr__(name: str):  # old import paths the lessons still use, until they move to the new names
+    import importlib
+
+    if name in _MOVED:
+        module, attribute = _MOVED[name]
+        return getattr(importlib.import_module(module), attribute)
+    raise AttributeError(f"module 'authlab.apps' has no attribute {name!r}")

@@ -34,9 +34,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, redirect, request
 
-from authlab.apps import Users
 from authlab.server import Exchange
 from authlab.stores import MemoryStore, new_session_id
+from authlab.users import Users
 
 SESSION_COOKIES = {"session_strict": "Strict", "session_lax": "Lax", "session_none": "None"}
 CSRF_COOKIE = "csrf_token"

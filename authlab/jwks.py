@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
-import time
 from typing import Any
 
 import jwt
@@ -28,30 +26,20 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 from jwt.algorithms import RSAAlgorithm
 
-from authlab.apps import (
-    AUDIENCE,
-    ISSUER,
-    AuthState,
-    TokenError,
-    Users,
-    bearer_token,
-    credentials,
-    decode_access_token,
-    json_app,
-    unauthorized,
-)
 from authlab.refresh import DEFAULT_LIFETIME as REFRESH_LIFETIME
 from authlab.refresh import RefreshError, RefreshTokens
 from authlab.stores import MemoryStore, SessionStore
+from authlab.tokens import TokenError, access_claims, bearer_token, decode_access_token, deny, is_denied
+from authlab.users import Users
+from authlab.webapp import AuthState, credentials, json_app, unauthorized
 from authlab.wire import b64url_encode
 
 JWKS_PATH = "/.well-known/jwks.json"
 ALGORITHM = "RS256"
 ACCESS_LIFETIME = 5 * 60  # short on purpose: refresh tokens renew it
 JWKS_LIFESPAN = 300  # seconds a resource service trusts its cached key set
-_DENY_KEY = "jti:"
 
-__all__ = ["JWKS_PATH", "JWKSVerifier", "SigningKey", "auth_service", "deny", "is_denied", "resource_service",
+__all__ = ["JWKS_PATH", "JWKSVerifier", "SigningKey", "auth_service", "resource_service",
            "thumbprint"]
 
 
@@ -84,19 +72,8 @@ class SigningKey:
         return (SigningKey.from_pem, (pem,))
 
     def issue(self, user: str, lifetime: float, **claims: Any) -> str:
-        now = int(time.time())
-        payload = {"sub": user, "iat": now, "exp": now + int(lifetime), "iss": ISSUER, "aud": AUDIENCE,
-                   "jti": secrets.token_urlsafe(16), **claims}
-        return jwt.encode(payload, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
-
-
-def deny(store: SessionStore, claims: dict) -> None:
-    """Put the token's ``jti`` on the denylist until the token would have expired anyway."""
-    store.save(_DENY_KEY + claims["jti"], {"sub": claims["sub"]}, ttl=max(1.0, claims["exp"] - time.time()))
-
-
-def is_denied(store: SessionStore, claims: dict) -> bool:
-    return _DENY_KEY + claims["jti"] in store
+        return jwt.encode(access_claims(user, lifetime, **claims), self.private_key, algorithm=ALGORITHM,
+                          headers={"kid": self.kid})
 
 
 class JWKSVerifier:

@@ -9,16 +9,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fakes import FakeClock
 
 import authlab
-from authlab.apps import (
-    CSRF_HEADER,
-    Users,
-    jwt_cookie_app,
-    jwt_header_app,
-    login,
-    session_app,
-    state_of,
-)
+from authlab.apps import jwt_cookie_app, jwt_header_app, session_app
+from authlab.client import CSRF_HEADER, log_in
 from authlab.stores import MemoryStore
+from authlab.users import Users
+from authlab.webapp import state_of
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +35,7 @@ def test_login_profile_and_errors(factory, users):
     garbage = client.post(server.url + "/login", data="not json")
     for response in (wrong, unknown, garbage):
         assert response.status_code == 401 and response.json()["error"] == "Invalid credentials"
-    assert login(client, server.url).status_code == 200
+    assert log_in(client, server.url).status_code == 200
     assert client.get(server.url + "/profile").json() == {"user": "alice"}
     assert client.get(server.url + "/nowhere").json()["error"]  # JSON even for a 404
 
@@ -49,7 +44,7 @@ def test_session_cookie_flags_and_logout(users):
     app = session_app(users=users)
     server = authlab.serve(app)
     client = requests.Session()
-    response = login(client, server.url)
+    response = log_in(client, server.url)
     header = response.headers["Set-Cookie"]
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Path=/" in header
     sid = client.cookies["session_id"]
@@ -64,7 +59,7 @@ def test_session_id_is_regenerated_at_login(users):
     server = authlab.serve(session_app(users=users))
     client = requests.Session()
     client.cookies.set("session_id", "attacker-chosen", domain="127.0.0.1", path="/")
-    login(client, server.url)
+    log_in(client, server.url)
     assert client.cookies["session_id"] != "attacker-chosen"
     assert requests.get(server.url + "/profile", cookies={"session_id": "attacker-chosen"}).status_code == 401
 
@@ -73,12 +68,12 @@ def test_idle_and_absolute_expiry(users):
     clock = FakeClock()
     server = authlab.serve(session_app(MemoryStore(clock), users, idle_timeout=60, absolute_timeout=300))
     client = requests.Session()
-    login(client, server.url)
+    log_in(client, server.url)
     for _ in range(6):  # active every 50 s: idle expiry never hits, the absolute one does
         clock.now += 50
         expected = 200 if clock.now - 1_000_000 < 300 else 401
         assert client.get(server.url + "/profile").status_code == expected
-    login(client, server.url)
+    log_in(client, server.url)
     clock.now += 61
     assert client.get(server.url + "/profile").status_code == 401
 
@@ -86,7 +81,7 @@ def test_idle_and_absolute_expiry(users):
 def test_bearer_rejections_are_401_json(users):
     app = jwt_header_app(users=users)
     server = authlab.serve(app)
-    token = login(requests.Session(), server.url).json()["token"]
+    token = log_in(requests.Session(), server.url).json()["token"]
     key = state_of(app).signing_key
     header, payload, signature = token.split(".")
     claims = jwt.decode(token, key, algorithms=["HS256"], audience="authlab-api")
@@ -115,7 +110,7 @@ def test_stateless_logout_keeps_token_valid_but_denylist_revokes(users):
     revocable = authlab.serve(jwt_header_app(users=users, denylist=MemoryStore()), name="revocable")
     for server, after in ((stateless, 200), (revocable, 401)):
         client = requests.Session()
-        login(client, server.url)
+        log_in(client, server.url)
         copy = dict(client.headers)
         client.post(server.url + "/logout")
         assert requests.get(server.url + "/profile", headers=copy).status_code == after
@@ -125,7 +120,7 @@ def test_rs256_verifier_holds_only_the_public_key(users):
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     app = jwt_header_app(private, users)
     server = authlab.serve(app)
-    token = login(requests.Session(), server.url).json()["token"]
+    token = log_in(requests.Session(), server.url).json()["token"]
     assert jwt.get_unverified_header(token)["alg"] == "RS256"
     assert state_of(app).verifying_key.public_numbers() == private.public_key().public_numbers()
     jwt.decode(token, private.public_key(), algorithms=["RS256"], audience="authlab-api")
@@ -135,7 +130,7 @@ def test_cookie_app_csrf_and_logout(users):
     app = jwt_cookie_app(users=users)
     server = authlab.serve(app)
     client = requests.Session()
-    response = login(client, server.url)
+    response = log_in(client, server.url)
     cookies = {c.name: c for c in client.cookies}
     assert cookies["access_token"].has_nonstandard_attr("HttpOnly")
     assert not cookies["csrf_token"].has_nonstandard_attr("HttpOnly")

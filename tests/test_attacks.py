@@ -15,8 +15,10 @@ from flask import Flask, session
 
 import authlab
 from authlab import attacks
-from authlab.apps import Users, jwt_cookie_app, session_app
+from authlab.apps import jwt_cookie_app, session_app
+from authlab.client import log_in
 from authlab.stores import new_session_id
+from authlab.users import Users
 from authlab.vulnerable import fixation_app, flask_session_app, predictable_session_app, xss_app
 from authlab.weak import weak_secrets
 from authlab.wire import split_token
@@ -127,7 +129,7 @@ def test_cookie_flags_of_the_reference_and_xss_apps(users):
     for app, name, httponly in ((jwt_cookie_app(users=users), "access_token", True),
                                 (xss_app(users=users), "access_token", False)):
         server = authlab.serve(app, show=False)
-        response = authlab.apps.login(requests.Session(), server.url)
+        response = log_in(requests.Session(), server.url)
         flags = {cookie.name: cookie for cookie in attacks.probe_cookie_flags(response)}
         assert flags[name].httponly is httponly
         assert flags[name].readable_by_script is not httponly
@@ -181,7 +183,7 @@ def test_counter_ids_sandwich_attack(users):
     server = authlab.serve(predictable_session_app("counter", users), show=False)
     before = requests.get(server.url + "/").cookies["session_id"]
     victim = requests.Session()
-    authlab.apps.login(victim, server.url)
+    log_in(victim, server.url)
     after = requests.get(server.url + "/").cookies["session_id"]
     hits = [sid for sid in attacks.ids_between(before, after)
             if requests.get(server.url + "/profile", cookies={"session_id": sid}).ok]

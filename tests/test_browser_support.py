@@ -4,7 +4,6 @@ import pytest
 import requests
 
 import authlab
-from authlab.apps import DEMO_USERS, Users
 from authlab.browser_demo import (
     CSRF_COOKIE,
     SESSION_COOKIES,
@@ -13,6 +12,7 @@ from authlab.browser_demo import (
     cross_site_form_app,
     other_site_url,
 )
+from authlab.users import DEMO_USERS, Users
 
 ALICE = {"username": "alice", "password": DEMO_USERS["alice"]}
 

@@ -14,9 +14,10 @@ from notebook_factory import write_notebook
 
 import authlab
 from authlab import cluster
-from authlab.apps import Users, login
+from authlab.client import log_in
 from authlab.notebooks import execute
 from authlab.stores import MemoryStore
+from authlab.users import Users
 
 
 def _gone(pid: int) -> bool:
@@ -85,7 +86,7 @@ def test_workers_are_separate_processes_answering_in_turn(users):
 def test_in_memory_sessions_do_not_cross_processes(users):
     sessions = cluster.start("session", n=2, name="test-memory", users=users)
     client = sessions.client()
-    assert login(client, "").status_code == 200  # first process
+    assert log_in(client, "").status_code == 200  # first process
     elsewhere = client.get("/profile")  # second process: never heard of this session
     assert elsewhere.status_code == 401 and cluster.served_by(elsewhere) == sessions.pids[1]
     assert client.get("/profile").status_code == 200  # back on the first
@@ -96,7 +97,7 @@ def test_a_shared_store_carries_sessions_and_logout_to_every_process(backend, tm
     url = f"sqlite:///{tmp_path}/sessions.db" if backend == "sqlite" else request.getfixturevalue("redis_url")
     sessions = cluster.start("session", n=2, name=f"test-shared-{backend}", store=url, users=users)
     client = sessions.client()
-    assert login(client, "").status_code == 200
+    assert log_in(client, "").status_code == 200
     assert [client.get("/profile").status_code for _ in range(4)] == [200] * 4
     copied_cookie = {"session_id": client.cookies["session_id"]}
     assert client.post("/logout").status_code == 200

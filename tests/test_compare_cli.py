@@ -7,9 +7,10 @@ import pytest
 
 import authlab
 from authlab import compare
-from authlab.apps import Users, session_app
+from authlab.apps import session_app
 from authlab.cli import main as authlab_main
 from authlab.compare import cli
+from authlab.users import Users
 
 APPROACHES = ["session", "jwt-header", "jwt-cookie"]
 

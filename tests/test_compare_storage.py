@@ -7,10 +7,13 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import authlab
-from authlab.apps import Users, jwt_cookie_app, jwt_header_app, login, session_app, state_of
+from authlab.apps import jwt_cookie_app, jwt_header_app, session_app
+from authlab.client import log_in
 from authlab.compare import storage
 from authlab.redis_server import redis_available, start_redis
 from authlab.stores import MemoryStore, RedisStore, SQLiteStore, new_session_id
+from authlab.users import Users
+from authlab.webapp import state_of
 
 RECORD = {"user": "user000001", "created": 1700000000.5, "seen": 1700000000.5}
 ENCODED = len(json.dumps(RECORD, separators=(",", ":"), sort_keys=True))
@@ -49,7 +52,7 @@ def test_growth_of_a_file_store_counts_what_it_holds(tmp_path):
 def test_realistic_records_look_like_the_session_apps_own(users):
     app = session_app(users=users)
     server = authlab.serve(app, name="compare-test-session", show=False)
-    login(requests.Session(), server.url)
+    log_in(requests.Session(), server.url)
     kept = next(iter(state_of(app).store.items().values()))
     assert set(storage.session_record(1)) == set(kept)
 
@@ -83,7 +86,7 @@ def _sent_size(exchange) -> int:
 def test_wire_bytes_match_what_the_server_received(factory, headers, users):
     server = authlab.serve(factory(users=users), name="compare-test-wire", show=False)
     client = requests.Session()
-    login(client, server.url)
+    log_in(client, server.url)
     wire = storage.wire_bytes(factory.__name__, client, server.url + "/profile")
     server.clear_log()
     assert client.get(server.url + "/profile").status_code == 200
@@ -113,7 +116,7 @@ def test_server_side_bytes_per_approach(users):
     app = jwt_cookie_app(users=users)
     server = authlab.serve(app, name="compare-test-cookie", show=False)
     client = requests.Session()
-    login(client, server.url)
+    log_in(client, server.url)
     assert storage.server_bytes(state_of(app)) == 0
     client.post(server.url + "/logout")
     assert storage.server_bytes(state_of(app)) > 0  # the revoked jti

@@ -9,10 +9,11 @@ import requests
 from flask import Flask
 
 import authlab
-from authlab.apps import Users, session_app
+from authlab.apps import session_app
 from authlab.compare import CompareError, timing
 from authlab.compare.servers import Target, WorkerProcess, reference_servers
 from authlab.compare.stats import median
+from authlab.users import Users
 
 DELAY = 0.020
 

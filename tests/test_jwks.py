@@ -10,9 +10,10 @@ import requests
 from cryptography.hazmat.primitives import serialization
 
 import authlab
-from authlab.apps import AUDIENCE, ISSUER, Users
 from authlab.jwks import JWKS_PATH, SigningKey, auth_service, resource_service, thumbprint
 from authlab.stores import MemoryStore
+from authlab.tokens import AUDIENCE, ISSUER
+from authlab.users import Users
 
 ALICE = {"username": "alice", "password": "secret123"}
 

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
 import authlab
-from authlab.apps import DEMO_USERS, Users, jwt_cookie_app, jwt_header_app, session_app
+from authlab.apps import jwt_cookie_app, jwt_header_app, session_app
 from authlab.attacks import jwt_attacks as jwt_
 from authlab.attacks import session_attacks as sessions
 from authlab.attacks.probes import (
@@ -40,6 +40,7 @@ from authlab.attacks.probes import (
     verdict,
 )
 from authlab.stores import MemoryStore
+from authlab.users import DEMO_USERS, Users
 from authlab.vulnerable import (
     alg_confusion_app,
     alg_none_app,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from authlab.apps import DEMO_USERS
 from authlab.attacks.battery import ATTACKS, ATTACKS_BY_ID, course_battery, format_report, run_attacks, summary
 from authlab.attacks.probes import KINDS, Target, TargetError
+from authlab.users import DEMO_USERS
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,9 +17,9 @@ from typing import Any
 
 import requests
 
-from authlab.apps import DEMO_USERS
-from authlab.apps import login as course_login
 from authlab.attacks.session_attacks import CookieFlags, probe_cookie_flags
+from authlab.client import log_in
+from authlab.users import DEMO_USERS
 
 KINDS = ("session", "jwt-header", "jwt-cookie")
 TIMEOUT = 10
@@ -84,7 +84,7 @@ class Target:
         """A fresh client logged in as ``username``; TargetError says why when it cannot be."""
         client = requests.Session()
         try:
-            response = course_login(client, self.url, self.username, self.password)
+            response = log_in(client, self.url, self.username, self.password)
         except requests.RequestException as error:
             raise TargetError(f"cannot reach {self.url}: {_reason(error)}. Is the server running?") from None
         if not response.ok:
@@ -185,7 +185,7 @@ def fixation_probe(target: Target) -> Finding:
     planted = issued.get(cookie_name) or secrets.token_hex(16)
     victim = requests.Session()
     victim.cookies.set(cookie_name, planted, domain=urllib.parse.urlsplit(target.url).hostname, path="/")
-    response = course_login(victim, target.url, target.username, target.password)
+    response = log_in(victim, target.url, target.username, target.password)
     if not response.ok:
         return Finding(False, f"the victim's login failed ({response.status_code} {_error_text(response)})")
     origin = "the server issued it before login" if cookie_name in issued else "attacker-chosen"

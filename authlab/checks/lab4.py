@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterator
 import requests
 from flask import Flask, make_response, request
 
-from authlab.apps import DEMO_USERS
 from authlab.checks._core import REQUEST_TIMEOUT, call_student, check, fail, ok, serving
 from authlab.stores import MemoryStore, SessionStore
+from authlab.users import DEMO_USERS
 
 LAB = "lab4"
 APPROACHES = ("session", "jwt-header", "jwt-cookie")

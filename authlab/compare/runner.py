@@ -10,7 +10,6 @@ from collections.abc import Iterator, Mapping
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from authlab.apps import TokenService
 from authlab.compare import storage, timing
 from authlab.compare.errors import CompareError
 from authlab.compare.progress import bar
@@ -19,6 +18,7 @@ from authlab.compare.servers import APPROACHES, MODES, STORES, Target, reference
 from authlab.compare.stats import summarize
 from authlab.redis_server import RedisUnavailable, start_redis
 from authlab.stores import MemoryStore, RedisStore, SessionStore, SQLiteStore
+from authlab.tokens import TokenService
 
 MAX_CONCURRENCY = 64
 

@@ -23,10 +23,13 @@ import requests
 from flask import Flask
 
 from authlab import apps
+from authlab.client import log_in
 from authlab.compare.errors import CompareError
 from authlab.redis_server import RedisUnavailable, start_redis
 from authlab.server import serve
 from authlab.stores import open_store
+from authlab.users import DEMO_USERS, Users
+from authlab.webapp import AuthState, state_of
 
 APPROACHES = ("session", "jwt-header", "jwt-cookie")
 STORES = ("memory", "sqlite", "redis")
@@ -40,16 +43,16 @@ class Target:
 
     name: str
     url: str
-    login: Callable[[requests.Session, str], requests.Response] = apps.login
-    state: apps.AuthState | None = None  # the app's store and denylist, when it runs in this process
+    login: Callable[[requests.Session, str], requests.Response] = log_in
+    state: AuthState | None = None  # the app's store and denylist, when it runs in this process
 
 
-def _demo_user() -> apps.Users:
+def _demo_user() -> Users:
     """The one user a comparison logs in as (fewer password hashes to compute at start)."""
-    return apps.Users({"alice": apps.DEMO_USERS["alice"]})
+    return Users({"alice": DEMO_USERS["alice"]})
 
 
-def build_app(kind: str, store_url: str = "memory://", users: apps.Users | None = None) -> Flask:
+def build_app(kind: str, store_url: str = "memory://", users: Users | None = None) -> Flask:
     """The reference app of one approach; the session app keeps its sessions in ``store_url``."""
     users = users or _demo_user()
     if kind == "session":
@@ -87,7 +90,7 @@ def reference_servers(kinds=APPROACHES, mode: str = "threads", store_url: str = 
         users = _demo_user()  # scrypt hashing is slow on purpose: hash once for all three apps
         servers = [serve(build_app(kind, store_url, users), name=f"compare-{kind}", show=False) for kind in kinds]
         try:
-            yield [Target(kind, server.url, state=apps.state_of(server.app))
+            yield [Target(kind, server.url, state=state_of(server.app))
                    for kind, server in zip(kinds, servers, strict=True)]
         finally:
             for server in servers:

@@ -21,9 +21,12 @@ from urllib.parse import urlsplit
 
 import requests
 
-from authlab.apps import CSRF_HEADER, SESSION_COOKIE, TOKEN_COOKIE, AuthState, TokenService
+from authlab.apps import SESSION_COOKIE, TOKEN_COOKIE
+from authlab.client import CSRF_HEADER
 from authlab.compare.progress import bar
 from authlab.stores import MemoryStore, RedisStore, SessionStore, new_session_id
+from authlab.tokens import TokenService
+from authlab.webapp import AuthState
 
 SESSION_TTL = 1800
 COOKIE_LIMIT = 4096  # bytes per cookie (name + value) that every browser must accept (RFC 6265 section 6.1)

@@ -21,11 +21,11 @@ from collections.abc import Callable, Sequence
 
 import requests
 
-from authlab.apps import TokenService
 from authlab.compare.errors import CompareError
 from authlab.compare.progress import bar
 from authlab.compare.servers import Target
 from authlab.stores import SessionStore, new_session_id
+from authlab.tokens import TokenService
 
 PATH = "/profile"
 REQUEST_TIMEOUT = 10.0

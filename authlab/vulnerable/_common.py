@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, request
 
-from authlab.apps import AuthState, json_app, unauthorized
+from authlab.webapp import AuthState, json_app
 
 PREFIX = "VULNERABLE-"
 WARNING_HEADER = "X-Authlab-Warning"
@@ -27,13 +27,3 @@ def vulnerable_app(name: str, state: AuthState) -> Flask:
 def json_body() -> dict:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
-
-
-def settings_response(state: AuthState, user: str | None, body: dict):
-    """POST /settings, shared: store the email for the logged-in user."""
-    if user is None:
-        return unauthorized("Not logged in")
-    if not isinstance(body.get("email"), str):
-        return jsonify(error='send JSON: {"email": "..."}'), 400
-    state.settings[user] = {"email": body["email"]}
-    return jsonify(user=user, email=body["email"])

@@ -22,8 +22,10 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, request
 
-from authlab.apps import AUDIENCE, ISSUER, AuthState, TokenService, Users, unauthorized
-from authlab.vulnerable._common import json_body, settings_response, vulnerable_app
+from authlab.tokens import AUDIENCE, ISSUER, TokenService, access_claims
+from authlab.users import Users
+from authlab.vulnerable._common import json_body, vulnerable_app
+from authlab.webapp import AuthState, settings_response, unauthorized
 from authlab.wire import bearer_token, public_key_pem, split_token
 
 Verify = Callable[[str], dict]
@@ -181,10 +183,7 @@ def kid_traversal_app(users: Users | None = None) -> Flask:
     tokens = TokenService((keys_dir / "current").read_bytes())
 
     def issue(user: str) -> str:
-        now = int(time.time())
-        claims = {"sub": user, "iat": now, "exp": now + 900, "iss": ISSUER, "aud": AUDIENCE,
-                  "jti": secrets.token_urlsafe(16)}
-        return jwt.encode(claims, tokens.signing_key, algorithm="HS256", headers={"kid": "current"})
+        return jwt.encode(access_claims(user, 900), tokens.signing_key, algorithm="HS256", headers={"kid": "current"})
 
     def verify(token: str) -> dict:
         header, claims, signing_input, signature = split_token(token)

@@ -15,10 +15,13 @@ from collections.abc import Callable
 
 from flask import Flask, jsonify, request, session
 
-from authlab.apps import SESSION_COOKIE, TOKEN_COOKIE, AuthState, TokenError, TokenService, Users, unauthorized
+from authlab.apps import SESSION_COOKIE, TOKEN_COOKIE
 from authlab.stores import MemoryStore, new_session_id
-from authlab.vulnerable._common import json_body, settings_response, vulnerable_app
+from authlab.tokens import TokenError, TokenService
+from authlab.users import Users
+from authlab.vulnerable._common import json_body, vulnerable_app
 from authlab.weak import weakness
+from authlab.webapp import AuthState, settings_response, unauthorized
 
 IDLE_TIMEOUT = 30 * 60
 

@@ -14,7 +14,6 @@ import pytest
 from flask import Flask
 
 import authlab
-from authlab.apps import DEMO_USERS, Users
 from authlab.browser_demo import (
     CSRF_COOKIE,
     SESSION_COOKIES,
@@ -23,6 +22,7 @@ from authlab.browser_demo import (
     cross_site_form_app,
     other_site_url,
 )
+from authlab.users import DEMO_USERS, Users
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.browser

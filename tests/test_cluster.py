@@ -13,7 +13,7 @@ from flask import Flask, request
 from notebook_factory import write_notebook
 
 import authlab
-from authlab import cluster
+from authlab import cluster, launcher
 from authlab.client import log_in
 from authlab.notebooks import execute
 from authlab.stores import MemoryStore
@@ -28,8 +28,8 @@ def _gone(pid: int) -> bool:
 
 
 def _launcher_pid() -> int | None:
-    launcher = cluster._launcher_handle
-    return launcher.process.pid if launcher is not None and launcher.alive else None
+    running = launcher.current()
+    return running.process.pid if running is not None else None
 
 
 def _workers_of(pid: int) -> list[psutil.Process]:
@@ -38,7 +38,7 @@ def _workers_of(pid: int) -> list[psutil.Process]:
     for child in psutil.Process(pid).children(recursive=True):
         try:
             if (child.pid != _launcher_pid() and child.status() != psutil.STATUS_ZOMBIE
-                    and "authlab.cluster" in " ".join(child.cmdline())):
+                    and "authlab.launcher" in " ".join(child.cmdline())):
                 workers.append(child)
         except psutil.NoSuchProcess:  # exited meanwhile (ZombieProcess is one too)
             pass
@@ -124,9 +124,9 @@ def test_stop_reaps_every_worker_and_can_repeat(users):
 
 def test_closing_the_launchers_stdin_stops_it_and_its_workers(users):
     sessions = cluster.start("session", n=2, name="test-stdin", users=users)
-    launcher = cluster._launcher_handle.process
-    launcher.stdin.close()  # what the kernel's death looks like to the launcher, on every platform
-    assert launcher.wait(20) == 0  # generous: it stops its workers first (2 s grace), on a busy machine too
+    process = launcher.current().process
+    process.stdin.close()  # what the kernel's death looks like to the launcher, on every platform
+    assert process.wait(20) == 0  # generous: it stops its workers first (2 s grace), on a busy machine too
     psutil.wait_procs(sessions.processes, timeout=20)
     assert not sessions.running
     assert cluster.start("session", n=1, name="test-stdin", users=users).running  # a new launcher
@@ -134,8 +134,9 @@ def test_closing_the_launchers_stdin_stops_it_and_its_workers(users):
 
 def test_workers_exit_when_the_launcher_is_killed(users):
     sessions = cluster.start("session", n=2, name="test-launcher-killed", users=users)
-    cluster._launcher_handle.process.kill()  # no chance to clean up: only the workers' own watch
-    cluster._launcher_handle.process.wait()
+    process = launcher.current().process
+    process.kill()  # no chance to clean up: only the workers' own watch
+    process.wait()
     psutil.wait_procs(sessions.processes, timeout=5)
     assert all(_gone(pid) for pid in sessions.pids)
 
@@ -143,9 +144,9 @@ def test_workers_exit_when_the_launcher_is_killed(users):
 def test_workers_exit_when_their_parent_is_killed():
     parent_code = textwrap.dedent("""
         import json, sys, time
-        from authlab import cluster
+        from authlab import cluster, launcher
         workers = cluster.start("resource", n=2, name="orphan-check", jwks_url="http://127.0.0.1:9/")
-        print(json.dumps(workers.pids + [cluster._launcher_handle.process.pid]), flush=True)
+        print(json.dumps(workers.pids + [launcher.current().process.pid]), flush=True)
         time.sleep(60)
     """)
     parent = subprocess.Popen([sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True)

@@ -2,7 +2,7 @@
 
 import json
 
-from authlab.inspect import JWTInspector, Status, inspect_jwt
+from authlab.inspect import JWTInspector, Status
 
 JWT_IO = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5"
           "MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
@@ -60,7 +60,7 @@ def test_alg_none_forgery_and_bad_json():
 
 
 def test_stable_css_classes_and_report_widget():
-    widget = inspect_jwt(JWT_IO, SECRET).widget()
+    widget = JWTInspector(JWT_IO, SECRET.encode())  # a key in any form inspect_jwt takes
     assert "authlab-jwt-token" in widget.token_box._dom_classes
     assert "authlab-jwt-key" in widget.key_box._dom_classes
     assert "authlab-jwt-verdict" in widget.verdict._dom_classes

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from authlab.compare.report import CompareResult
 from authlab.compare.storage import COOKIE_LIMIT
+
+if TYPE_CHECKING:
+    from authlab.compare.report import CompareResult
 
 DPI = 100
 

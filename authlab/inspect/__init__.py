@@ -6,7 +6,7 @@ Usage (each result renders as HTML in a notebook and as plain text with ``print`
     report = authlab.inspect_jwt(token, key=secret)    # .status .verdict .header .payload .claims .warnings
     report.edit(payload={**report.payload, "admin": True}, keep_signature=True)   # tampered -> INVALID_SIGNATURE
     authlab.inspect.encode({"alg": "HS256"}, {"sub": "alice", "exp": ...}, key=secret).token
-    authlab.inspect.JWTInspector(token, key)            # live widget; or report.widget()
+    authlab.inspect.JWTInspector(token, key)            # the live widget
 
     authlab.inspect_cookies(response, secret_key=app.secret_key)   # Set-Cookie of every redirect hop, reviewed
     authlab.show_exchange(response)                     # request and response of every hop, curl -v style
@@ -19,7 +19,9 @@ See the module docstrings of ``jwt``, ``cookies``, ``exchange`` and ``widgets`` 
 
 from authlab.inspect.cookies import Cookie, CookieInspection, inspect_cookies
 from authlab.inspect.exchange import ExchangeView, show_exchange
-from authlab.inspect.jwt import Finding, Status, TokenInspection, UnusableKeyError, encode, inspect_jwt
+from authlab.inspect.jwt import TokenInspection, encode, inspect_jwt
+from authlab.inspect.keys import UnusableKeyError
+from authlab.inspect.verdicts import Finding, Status
 
 __all__ = [
     "Cookie",

@@ -26,7 +26,8 @@ from http.cookiejar import CookieJar
 from typing import Any
 
 from authlab.inspect import _render as r
-from authlab.inspect.jwt import Finding, Status, inspect_jwt
+from authlab.inspect.jwt import inspect_jwt
+from authlab.inspect.verdicts import Finding, Status
 from authlab.weak import weakness
 from authlab.wire import b64url_decode, parse_set_cookie, set_cookie_headers, split_joined_set_cookie
 

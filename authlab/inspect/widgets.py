@@ -1,6 +1,6 @@
 """A live JWT inspector widget: paste a token and a key, edit the header or payload, watch the verdict change.
 
-    JWTInspector(token=token, key="your-256-bit-secret")     # or inspect_jwt(token, key).widget()
+    JWTInspector(token=token, key="your-256-bit-secret")     # key: any form inspect_jwt takes
 
 Decoder: the token box and the key box are re-inspected on every keystroke. Encoder: editing the header or
 payload JSON builds a new token, re-signed with the key when the key can sign (a secret, or a private key),
@@ -29,7 +29,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from authlab.inspect import _render as r
-from authlab.inspect.jwt import TokenInspection, UnusableKeyError, encode, inspect_jwt
+from authlab.inspect.jwt import TokenInspection, encode, inspect_jwt
+from authlab.inspect.keys import UnusableKeyError, key_text
 
 __all__ = ["JWTInspector"]
 
@@ -51,13 +52,13 @@ class JWTInspector(widgets.VBox):
     """jwt.io in the notebook: ``token_box`` and ``key_box`` in, ``verdict`` and ``view`` out, plus an encoder
     (``header_box``, ``payload_box``, ``keep_signature``). ``inspection`` is the latest TokenInspection."""
 
-    def __init__(self, token: str = "", key: str = "", *, now: Any = None, **kwargs):
+    def __init__(self, token: str = "", key: Any = "", *, now: Any = None, **kwargs):
         self.now = now
         self.inspection: TokenInspection | None = None
         self._original: TokenInspection | None = None  # the last token typed or pasted, not built by the encoder
         self.token_box = _textarea(token, "Token", "paste a JWT: header.payload.signature", "authlab-jwt-token", "90px")
-        self.key_box = _textarea(key, "Key", "HS*: the secret; RS*/PS*/ES*/EdDSA: the public key (PEM or JWK), "
-                                             "or the private key to re-sign", "authlab-jwt-key", "60px")
+        self.key_box = _textarea(key_text(key), "Key", "HS*: the secret; RS*/PS*/ES*/EdDSA: the public key (PEM or "
+                                                       "JWK), or the private key to re-sign", "authlab-jwt-key", "60px")
         self.verdict = _html("authlab-jwt-verdict")
         self.view = _html("authlab-jwt-view")
         self.header_box = _textarea("", "Header", "header JSON", "authlab-jwt-header", "80px")

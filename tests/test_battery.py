@@ -4,7 +4,8 @@ import pytest
 
 import authlab
 from authlab.apps import jwt_header_app, session_app
-from authlab.attacks.battery import ATTACKS, course_battery, summary
+from authlab.attacks.battery import course_battery, summary
+from authlab.attacks.catalog import ATTACKS
 from authlab.attacks.cli import main
 from authlab.users import Users
 from authlab.vulnerable import alg_confusion_app, csrf_app

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from authlab.attacks.battery import ATTACKS, ATTACKS_BY_ID, course_battery, format_report, run_attacks, summary
+from authlab.attacks.battery import course_battery, format_report, run_attacks, summary
+from authlab.attacks.catalog import ATTACKS, ATTACKS_BY_ID
 from authlab.attacks.probes import KINDS, Target, TargetError
 from authlab.users import DEMO_USERS
 

@@ -12,10 +12,11 @@ import pytest
 import requests
 
 from authlab import cluster, redis_server
-from authlab.apps import Users, login
+from authlab.client import log_in
 from authlab.jwks import JWKS_PATH
 from authlab.redis_server import redis_available, start_redis
 from authlab.stores import SQLiteStore
+from authlab.users import Users
 
 ALICE = {"username": "alice", "password": "secret123"}
 needs_redis = pytest.mark.skipif(not redis_available(), reason="redis-server not installed")
@@ -56,7 +57,7 @@ def test_sqlite_clusters_started_in_a_row(tmp_path):
         sessions = cluster.start("session", n=3, name="race-sqlite", store=f"sqlite:///{tmp_path}/{index}.db",
                                  users=users)
         client = sessions.client()
-        assert login(client, "").status_code == 200
+        assert log_in(client, "").status_code == 200
         assert [client.get("/profile").status_code for _ in sessions.pids] == [200] * 3
     cluster.stop_all()
 

@@ -1,27 +1,63 @@
 """authlab: the support package of a hands-on course on sessions, cookies and JWT.
 
 Names load on first use (PEP 562), so ``import authlab`` stays fast and a lesson pays
-only for the tools it touches.
+only for the tools it touches. ARCHITECTURE.md (next to the README) maps the package.
 """
 
 import importlib
+import importlib.metadata
+from typing import TYPE_CHECKING
 
 _EXPORTS = {
-    "check_environment": "authlab.envcheck",
-    "inspect_cookies": "authlab.inspect",
-    "inspect_jwt": "authlab.inspect",
-    "show_exchange": "authlab.inspect",
-    "record": "authlab.recording",
+    "AuthlabError": "authlab.errors",
     "Exchange": "authlab.server",
     "PortInUseError": "authlab.server",
     "Server": "authlab.server",
+    "TokenError": "authlab.tokens",
+    "Users": "authlab.users",
+    "check_environment": "authlab.envcheck",
+    "inspect_cookies": "authlab.inspect",
+    "inspect_jwt": "authlab.inspect",
+    "log_in": "authlab.client",
+    "record": "authlab.recording",
     "running": "authlab.server",
     "serve": "authlab.server",
-    "stop_all": "authlab.server",
+    "show_exchange": "authlab.inspect",
+    "state_of": "authlab.webapp",
+    "stop_all": "authlab.shutdown",
 }
 
-__all__ = sorted(_EXPORTS)
-__version__ = "0.1.0"
+if TYPE_CHECKING:  # what an IDE or type checker sees; at run time the names load lazily
+    from authlab.client import log_in
+    from authlab.envcheck import check_environment
+    from authlab.errors import AuthlabError
+    from authlab.inspect import inspect_cookies, inspect_jwt, show_exchange
+    from authlab.recording import record
+    from authlab.server import Exchange, PortInUseError, Server, running, serve
+    from authlab.shutdown import stop_all
+    from authlab.tokens import TokenError
+    from authlab.users import Users
+    from authlab.webapp import state_of
+
+__all__ = [
+    "AuthlabError",
+    "Exchange",
+    "PortInUseError",
+    "Server",
+    "TokenError",
+    "Users",
+    "check_environment",
+    "inspect_cookies",
+    "inspect_jwt",
+    "log_in",
+    "record",
+    "running",
+    "serve",
+    "show_exchange",
+    "state_of",
+    "stop_all",
+]
+__version__ = importlib.metadata.version("authlab")
 
 
 def __getattr__(name: str):

@@ -18,9 +18,10 @@ import subprocess
 import time
 
 from authlab._lifetime import die_with_parent
+from authlab.errors import AuthlabError
 
 
-class RedisUnavailable(RuntimeError):
+class RedisUnavailable(AuthlabError, RuntimeError):
     """redis-server is not installed or did not start."""
 
 

@@ -27,6 +27,7 @@ import hashlib
 import secrets
 import threading
 
+from authlab.errors import AuthlabError
 from authlab.stores import SessionStore
 
 TOKEN_BYTES = 32
@@ -38,7 +39,7 @@ __all__ = ["FamilyRevoked", "RefreshError", "RefreshTokenReused", "RefreshTokens
            "UnknownRefreshToken"]
 
 
-class RefreshError(Exception):
+class RefreshError(AuthlabError):
     """A refresh token was refused; the message says why, in words fit for a 401 body."""
 
 

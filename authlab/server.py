@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
+from authlab.errors import AuthlabError
+
 HOST = "127.0.0.1"
 LOG_SIZE = 1000
 _JOIN_TIMEOUT = 2.0
@@ -38,7 +40,7 @@ _REFUSAL = (
 __all__ = ["PortInUseError", "Exchange", "Server", "serve", "running", "stop_all"]
 
 
-class PortInUseError(OSError):
+class PortInUseError(AuthlabError, OSError):
     """The requested port is already bound by another program or server."""
 
     def __init__(self, port: int):
@@ -270,8 +272,9 @@ class Server:
 
     def stop(self, timeout: float = _JOIN_TIMEOUT) -> None:
         """Stop accepting, close open connections and wait for handler threads."""
-        if _registry.get(self.name) is self:
-            del _registry[self.name]
+        with _registry_lock:
+            if _registry.get(self.name) is self:
+                del _registry[self.name]
         if not self._thread.is_alive():
             return
         self._wsgi.wake()
@@ -406,7 +409,7 @@ def _in_kernel() -> bool:
 
 
 _registry: dict[str, Server] = {}
-_registry_lock = threading.Lock()
+_registry_lock = threading.RLock()  # reentrant: serve() stops the previous server while holding it
 
 
 def serve(
@@ -447,7 +450,9 @@ def running() -> dict[str, Server]:
 
 def stop_all() -> None:
     """Stop every server this kernel started."""
-    for server in list(_registry.values()):
+    with _registry_lock:
+        servers = list(_registry.values())
+    for server in servers:
         server.stop()
 
 

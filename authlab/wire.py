@@ -26,19 +26,21 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
+from authlab.errors import AuthlabError
+
 HMAC_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 NO_TOKEN = "No token: send Authorization: Bearer <token>"
 
 
-class Base64urlError(ValueError):
+class Base64urlError(AuthlabError, ValueError):
     """The text is not base64url."""
 
 
-class MalformedTokenError(ValueError):
+class MalformedTokenError(AuthlabError, ValueError):
     """The string is not a compact JWT (three base64url parts: JSON header, JSON claims, signature)."""
 
 
-class BearerError(ValueError):
+class BearerError(AuthlabError, ValueError):
     """An ``Authorization`` header without a usable ``Bearer`` token; the message fits a 401 body."""
 
 

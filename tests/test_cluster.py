@@ -13,7 +13,7 @@ from flask import Flask, request
 from notebook_factory import write_notebook
 
 import authlab
-from authlab import cluster, launcher
+from authlab import cluster, launcher, redis_server
 from authlab.client import log_in
 from authlab.notebooks import execute
 from authlab.stores import MemoryStore
@@ -260,3 +260,15 @@ def test_a_notebook_that_never_stops_its_cluster_leaves_no_orphans(tmp_path):
     cell = "from authlab import cluster\nworkers = cluster.start('resource', n=2, name='nb', jwks_url='http://127.0.0.1:9/')\nworkers.pids"
     result = execute(write_notebook(tmp_path / "cluster.ipynb", [cell]), runs=2)
     assert result.ok, str(result)
+
+
+def test_authlab_stop_all_stops_threads_clusters_and_redis(users):
+    if not redis_server.redis_available():
+        pytest.skip("redis-server is not installed")
+    sessions = cluster.start("session", n=1, name="test-stop-all", users=users)
+    thread = authlab.serve(Flask("test-stop-all-thread"), show=False)
+    redis = cluster.redis("test-stop-all-redis")
+    authlab.stop_all()
+    assert not thread.running and authlab.running() == {}
+    assert all(_gone(pid) for pid in sessions.pids) and cluster.running() == {}
+    assert redis.process.poll() is not None

@@ -133,3 +133,22 @@ def test_no_module_over_550_lines(path):
     if lines > MAX_LINES and name in KNOWN_LONG:
         pytest.xfail(f"{name} has {lines} lines: {KNOWN_LONG[name]}")
     assert lines <= MAX_LINES, f"{name} has {lines} lines; split it along its jobs"
+
+
+def test_every_error_authlab_raises_is_an_authlab_error():
+    """One ``except authlab.AuthlabError`` catches them all (checks and grading keep their own)."""
+    import importlib
+    import inspect
+
+    import authlab
+
+    stray = []
+    for module_name in _modules():
+        if module_name.startswith(("authlab.checks", "authlab.grading")) or module_name.endswith("__main__"):
+            continue
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            if (inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == module_name
+                    and not name.startswith("_") and not issubclass(value, authlab.AuthlabError)):
+                stray.append(f"{module_name}.{name}")
+    assert not stray, f"not under authlab.AuthlabError: {stray}"

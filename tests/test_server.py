@@ -127,10 +127,11 @@ def test_errors_give_500_never_the_debugger():
 
 def test_stuck_view_does_not_hang_stop(capsys):
     app = Flask("stuck")
-    release = threading.Event()
+    entered, release = threading.Event(), threading.Event()
 
     @app.get("/")
     def stuck():
+        entered.set()
         release.wait(10)
         return "late"
 
@@ -142,7 +143,7 @@ def test_stuck_view_does_not_hang_stop(capsys):
 
     client = threading.Thread(target=call)
     client.start()
-    time.sleep(0.05)
+    assert entered.wait(10)  # the request is inside the view
     started = time.perf_counter()
     server.stop(timeout=0.2)
     assert time.perf_counter() - started < 1

@@ -4,7 +4,7 @@ JWT (``jwt_attacks``): ``tamper_claims``, ``forge_unsigned``, ``crack_hs256``, `
 ``alg_confusion_token``, ``kid_injection_token``, ``embedded_jwk_token``, ``expired_token``.
 Sessions and cookies (``session_attacks``): ``probe_cookie_flags``, ``session_id_entropy``,
 ``clone_python_random``, ``ids_between``, ``crack_flask_session``, ``forge_flask_session``.
-Against a running server (``probes``): ``Target``, ``replay_after_logout``, ``fixation_probe``,
+Against a running server (``probes``): ``Target``, ``serve_target``, ``replay_after_logout``, ``fixation_probe``,
 ``csrf_probe``, ``xss_probe``, ``token_theft_probe``. The battery (``battery``): ``run_attacks``.
 Each helper's docstring names the CWE or CVE class it belongs to.
 """
@@ -32,6 +32,7 @@ from authlab.attacks.probes import (
     csrf_probe,
     fixation_probe,
     replay_after_logout,
+    serve_target,
     token_theft_probe,
     xss_probe,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "probe_cookie_flags",
     "public_key_pem",
     "replay_after_logout",
+    "serve_target",
     "session_id_entropy",
     "tamper_claims",
     "token_theft_probe",

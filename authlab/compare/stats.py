@@ -19,11 +19,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from authlab.errors import AuthlabError
+
 DEFAULT_RESAMPLES = 2000
 DEFAULT_CONFIDENCE = 0.95
 
 
-class NoSamplesError(ValueError):
+class NoSamplesError(AuthlabError, ValueError):
     """A statistic was asked of an empty sample."""
 
 

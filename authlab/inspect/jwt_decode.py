@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from authlab.errors import AuthlabError
 from authlab.inspect.verdicts import MAX_INPUT_BYTES, Finding
 from authlab.wire import Base64urlError, b64url_decode, strip_bearer
 
@@ -21,7 +22,7 @@ __all__ = ["Malformed", "decode_into"]
 _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-class Malformed(Exception):
+class Malformed(AuthlabError):
     """The token cannot be decoded; the message is the verdict."""
 
 

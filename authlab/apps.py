@@ -126,9 +126,7 @@ def _jwt_app(name: str, key, users: Users | None, lifetime: float,
     tokens = TokenService(key, lifetime, denylist)
     state = AuthState(users=users or Users(), denylist=denylist, signing_key=tokens.signing_key,
                       verifying_key=tokens.verifying_key, algorithm=tokens.algorithm, tokens=tokens)
-    app = json_app(name, state)
-    app.extensions["authlab.tokens"] = tokens  # until lesson 04 reads state_of(app).tokens
-    return app, state, tokens
+    return json_app(name, state), state, tokens
 
 
 def jwt_header_app(
@@ -256,16 +254,3 @@ def jwt_cookie_app(
 
     settings_route(app, current_user, state)
     return app
-
-
-_MOVED = {"login": ("authlab.client", "log_in"), "DEMO_USERS": ("authlab.users", "DEMO_USERS"),
-          "state_of": ("authlab.webapp", "state_of")}
-
-
-def __getattr__(name: str):  # old import paths the lessons still use, until they move to the new names
-    import importlib
-
-    if name in _MOVED:
-        module, attribute = _MOVED[name]
-        return getattr(importlib.import_module(module), attribute)
-    raise AttributeError(f"module 'authlab.apps' has no attribute {name!r}")

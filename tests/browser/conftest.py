@@ -163,6 +163,18 @@ def browser():
 
 
 @pytest.fixture
+def launch_profile(browser):
+    """Start the same Chromium on a profile directory of the test's own, which survives closing and relaunching."""
+
+    def launch(profile: Path):
+        context = browser.browser_type.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context.set_default_timeout(20_000)
+        return context
+
+    return launch
+
+
+@pytest.fixture
 def page(browser):
     """A fresh page in a fresh browser profile: no cookies from other tests."""
     context = browser.new_context()

@@ -183,6 +183,15 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def https_page(browser):
+    """A fresh page that accepts ``authlab.serve(app, https=True)``'s certificates (a CA Chromium does not know)."""
+    context = browser.new_context(ignore_https_errors=True)
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
 # --- JupyterLab, driven through window.jupyterapp ----------------------------------------------------------
 
 _FIND = "Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.id === id)"

@@ -175,14 +175,6 @@ def _prefix_app() -> Flask:
     return app
 
 
-@pytest.fixture
-def https_page(browser):
-    context = browser.new_context(ignore_https_errors=True)  # the throwaway CA is not in Chromium's store
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_prefixes_are_enforced_on_set_cookie_over_https(https_page):
     server = authlab.serve(_prefix_app(), show=False, https=True)
     https_page.goto(server.url + "/set")

@@ -38,11 +38,6 @@ _REFUSAL = (
     b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
     b"This authlab server belongs to another user of this machine.\n"
 )
-_PLAIN_HTTP_TEXT = b"This authlab server speaks HTTPS: use an https:// URL (and verify=server.ca_bundle).\n"
-_PLAIN_HTTP_REFUSAL = (
-    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-    b"Content-Length: %d\r\n\r\n%s" % (len(_PLAIN_HTTP_TEXT), _PLAIN_HTTP_TEXT)
-)
 
 __all__ = ["PortInUseError", "Exchange", "Server", "serve", "running", "stop_all"]
 
@@ -174,24 +169,13 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
             secured = self.ssl_context.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
             self._connections[secured] = self._connections.pop(raw)
         try:
-            secured.settimeout(tls.HANDSHAKE_TIMEOUT)
-            secured.do_handshake()
-            secured.settimeout(None)
-        except ssl.SSLError as error:
-            if error.reason == "HTTP_REQUEST":  # say so in plain http, as nginx does
-                socket.socket.sendall(secured, _PLAIN_HTTP_REFUSAL)
-                socket.socket.shutdown(secured, socket.SHUT_WR)
-            self._forget(secured)
-            raise
-        except OSError:
-            self._forget(secured)
+            tls.handshake(secured)
+        except OSError:  # ssl.SSLError included
+            with self._lock:
+                self._connections.pop(secured, None)
+            socket.socket.close(secured)
             raise
         return secured
-
-    def _forget(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.pop(connection, None)
-        socket.socket.close(connection)
 
     def wake(self) -> None:
         self._wake_w.send(b"x")

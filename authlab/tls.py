@@ -11,12 +11,18 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import socket
 import ssl
 import tempfile
 import threading
 
 HOSTS = ("127.0.0.1", "localhost")
 HANDSHAKE_TIMEOUT = 10.0
+_PLAIN_HTTP_TEXT = b"This authlab server speaks HTTPS: use an https:// URL (and verify=server.ca_bundle).\n"
+_PLAIN_HTTP_REFUSAL = (
+    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+    b"Content-Length: %d\r\n\r\n%s" % (len(_PLAIN_HTTP_TEXT), _PLAIN_HTTP_TEXT)
+)
 
 _lock = threading.Lock()
 _made: tuple[ssl.SSLContext, str] | None = None
@@ -48,3 +54,20 @@ def server_context() -> ssl.SSLContext:
 def ca_bundle() -> str:
     """Path of the CA certificate (PEM) that clients verify the servers against."""
     return _authority()[1]
+
+
+def handshake(secured: ssl.SSLSocket) -> None:
+    """The server side of the handshake on a socket wrapped with ``do_handshake_on_connect=False``.
+
+    At most HANDSHAKE_TIMEOUT seconds; raises ``ssl.SSLError`` or ``OSError`` when it fails. A client
+    that spoke plain http to the port gets a plain-text 400 saying so first, as nginx does.
+    """
+    try:
+        secured.settimeout(HANDSHAKE_TIMEOUT)
+        secured.do_handshake()
+        secured.settimeout(None)
+    except ssl.SSLError as error:
+        if error.reason == "HTTP_REQUEST":
+            socket.socket.sendall(secured, _PLAIN_HTTP_REFUSAL)  # below TLS: the client speaks none
+            socket.socket.shutdown(secured, socket.SHUT_WR)
+        raise

@@ -1,7 +1,6 @@
 """serve(app, https=True): real TLS from a throwaway CA, Secure and __Host- cookies over it."""
 
 import socket
-import ssl
 import threading
 
 import pytest
@@ -81,16 +80,6 @@ def test_open_tls_keep_alive_connection_closes_on_stop(cookie_app):
     assert not [t for t in threading.enumerate() if t.name.startswith("authlab-https-test")]
     with pytest.raises(requests.ConnectionError):
         browser.get(server.url + "/whoami", verify=server.ca_bundle, timeout=2)
-
-
-def test_tls_1_2_is_the_minimum(cookie_app):
-    server = authlab.serve(cookie_app, https=True)
-    context = ssl.create_default_context(cafile=server.ca_bundle)
-    context.maximum_version = ssl.TLSVersion.TLSv1_1
-    context.minimum_version = ssl.TLSVersion.TLSv1
-    with pytest.raises(ssl.SSLError):
-        with socket.create_connection(("127.0.0.1", server.port)) as raw:
-            context.wrap_socket(raw, server_hostname="127.0.0.1")
 
 
 def test_https_servers_have_no_proxy_link(cookie_app, monkeypatch):

@@ -113,6 +113,7 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
         self._thread_prefix = thread_prefix
         self._owner_only = owner_only
         self._connections: dict[socket.socket, threading.Thread] = {}
+        self._handler_threads: list[threading.Thread] = []  # also those past their socket's last use, for stop()
         self._closing = False
         self._lock = threading.Lock()
         self._wake_r, self._wake_w = socket.socketpair()
@@ -146,6 +147,7 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
         )
         with self._lock:
             self._connections[request] = thread
+            self._handler_threads = [*(each for each in self._handler_threads if each.is_alive()), thread]
         thread.start()
 
     def _serve_connection(self, request, client_address) -> None:
@@ -187,16 +189,17 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
         self._wake_w.close()
         with self._lock:
             self._closing = True
-            connections = list(self._connections.items())
-        for conn, _ in connections:
+            connections = list(self._connections)
+            threads = list(self._handler_threads)
+        for conn in connections:
             try:  # the plain socket's shutdown, also for TLS ones: it leaves their state to their thread
                 socket.socket.shutdown(conn, socket.SHUT_RDWR)
             except OSError:
                 pass
         deadline = time.monotonic() + timeout
-        for _, thread in connections:
+        for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        return [thread for _, thread in connections if thread.is_alive()]
+        return [thread for thread in threads if thread.is_alive()]
 
 
 class _Recorder:

@@ -17,7 +17,6 @@ The apps are labelled secure; the deliberately weak ones live in ``authlab.vulne
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from collections.abc import Callable
 
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask import Flask, jsonify, request
 
 from authlab.client import CSRF_HEADER
+from authlab.csrf import SAFE_METHODS, CsrfTokens, request_from_elsewhere
 from authlab.stores import MemoryStore, SessionStore, new_session_id
 from authlab.tokens import TokenError, TokenService, bearer_token
 from authlab.users import Users
@@ -34,13 +34,29 @@ SESSION_COOKIE = "session_id"
 TOKEN_COOKIE = "access_token"
 CSRF_COOKIE = "csrf_token"
 
-__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "TOKEN_COOKIE", "jwt_cookie_app", "jwt_header_app", "session_app"]
+__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "TOKEN_COOKIE", "cookie_name", "jwt_cookie_app", "jwt_header_app",
+           "session_app"]
 
 
 def _cookie_options(max_age: int | None, samesite: str) -> dict:
     # Secure whenever the request came over HTTPS; the course's loopback servers speak plain
     # HTTP, where a Secure cookie would never be sent back (browsers except for localhost).
     return {"httponly": True, "samesite": samesite, "secure": request.is_secure, "max_age": max_age, "path": "/"}
+
+
+def cookie_name(base: str) -> str:
+    """``__Host-<base>`` over HTTPS (``serve(app, https=True)``), else ``base``.
+
+    A ``__Host-`` cookie is refused by browsers unless it is Secure, has ``Path=/`` and no
+    ``Domain``: a sibling subdomain or a network attacker cannot plant one (ASVS 5.0 3.3.3).
+    Over plain http it could not be set at all, so there the plain name stays.
+    """
+    return f"__Host-{base}" if request.is_secure else base
+
+
+def _clear(response, base: str, samesite: str, httponly: bool = True) -> None:
+    response.delete_cookie(cookie_name(base), path="/", httponly=httponly, samesite=samesite,
+                           secure=request.is_secure)
 
 
 # --- sessions -------------------------------------------------------------------------
@@ -68,7 +84,7 @@ def session_app(
     app = json_app(name, state)
 
     def current_user() -> str | None:
-        sid = request.cookies.get(SESSION_COOKIE)
+        sid = request.cookies.get(cookie_name(SESSION_COOKIE))
         if not sid:
             return None
         session = store.load(sid)
@@ -87,14 +103,14 @@ def session_app(
         user = state.users.authenticate(*credentials())
         if user is None:
             return unauthorized("Invalid credentials")
-        old_sid = request.cookies.get(SESSION_COOKIE)
+        old_sid = request.cookies.get(cookie_name(SESSION_COOKIE))
         if old_sid:
             store.delete(old_sid)  # never keep an ID chosen before login (session fixation)
         sid = new_session_id()
         now = clock()
         store.save(sid, {"user": user, "created": now, "seen": now}, ttl=idle_timeout)
         response = jsonify(message="Logged in", user=user)
-        response.set_cookie(SESSION_COOKIE, sid, **_cookie_options(int(idle_timeout), samesite))
+        response.set_cookie(cookie_name(SESSION_COOKIE), sid, **_cookie_options(int(idle_timeout), samesite))
         return response
 
     @app.get("/profile")
@@ -106,11 +122,11 @@ def session_app(
 
     @app.post("/logout")
     def logout():
-        sid = request.cookies.get(SESSION_COOKIE)
+        sid = request.cookies.get(cookie_name(SESSION_COOKIE))
         if sid:
             store.delete(sid)
         response = jsonify(message="Logged out")
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite=samesite)
+        _clear(response, SESSION_COOKIE, samesite)
         return response
 
     settings_route(app, current_user, state)
@@ -188,31 +204,39 @@ def jwt_cookie_app(
 ) -> Flask:
     """The JWT in an HttpOnly cookie: JavaScript cannot read it, the browser sends it itself.
 
-    Because the browser sends it itself, state-changing requests also need the CSRF token
-    (double submit: a second, readable cookie echoed in the ``X-CSRF-Token`` header).
+    Because the browser sends it itself, state-changing requests also need a CSRF token
+    bound to this token's ``jti`` (authlab.csrf: OWASP's signed double submit), which login
+    returns and puts in a readable cookie, echoed by the page in ``X-CSRF-Token``; a planted
+    cookie with a matching header is refused. Requests whose ``Sec-Fetch-Site`` or ``Origin``
+    says another site started them are refused too. Over HTTPS the cookies are ``__Host-``.
     Logout clears both cookies and puts the token's ``jti`` on a denylist (a MemoryStore
     unless one is given), so a copied cookie is refused afterwards.
     """
     denylist = denylist if denylist is not None else MemoryStore()
     app, state, tokens = _jwt_app(name, key, users, lifetime, denylist)
 
-    def verified_claims() -> dict:
-        token = request.cookies.get(TOKEN_COOKIE)
-        if not token:
-            raise TokenError(f"No token: log in first (no {TOKEN_COOKIE} cookie)")
-        return tokens.verify(token)
+    csrf_tokens = CsrfTokens()
 
-    def csrf_ok() -> bool:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        header = request.headers.get(CSRF_HEADER, "")
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), header.encode())
+    def verified_claims() -> dict:
+        token = request.cookies.get(cookie_name(TOKEN_COOKIE))
+        if not token:
+            raise TokenError(f"No token: log in first (no {cookie_name(TOKEN_COOKIE)} cookie)")
+        return tokens.verify(token)
 
     @app.before_request
     def require_csrf_token():
-        if request.method in ("GET", "HEAD", "OPTIONS") or request.path == "/login":
+        elsewhere = request_from_elsewhere(request.method, request.headers, request.host_url)
+        if elsewhere:
+            return jsonify(error=f"CSRF check failed: {elsewhere}"), 403
+        if request.method in SAFE_METHODS or request.path == "/login":
             return None
-        if not csrf_ok():
-            return jsonify(error=f"CSRF check failed: send the {CSRF_COOKIE} cookie's value in {CSRF_HEADER}"), 403
+        try:
+            claims = verified_claims()
+        except TokenError:
+            return None  # no login to forge a request for: the route answers 401 itself
+        if not csrf_tokens.valid(request.headers.get(CSRF_HEADER), claims["jti"]):
+            return jsonify(error=f"CSRF check failed: send the csrf_token you got at login in {CSRF_HEADER} "
+                                 f"(a value of your own, even in a matching cookie, is refused)"), 403
         return None
 
     @app.post("/login")
@@ -220,11 +244,14 @@ def jwt_cookie_app(
         user = state.users.authenticate(*credentials())
         if user is None:
             return unauthorized("Invalid credentials")
-        csrf = secrets.token_urlsafe(32)
+        jti = secrets.token_urlsafe(16)
+        csrf = csrf_tokens.issue(jti)
         response = jsonify(message="Logged in", user=user, csrf_token=csrf)
-        response.set_cookie(TOKEN_COOKIE, tokens.issue(user), **_cookie_options(int(lifetime), samesite))
+        response.set_cookie(cookie_name(TOKEN_COOKIE), tokens.issue(user, jti=jti),
+                            **_cookie_options(int(lifetime), samesite))
         # Readable by the page's own script on purpose: it must copy it into the header.
-        response.set_cookie(CSRF_COOKIE, csrf, **{**_cookie_options(int(lifetime), samesite), "httponly": False})
+        response.set_cookie(cookie_name(CSRF_COOKIE), csrf,
+                            **{**_cookie_options(int(lifetime), samesite), "httponly": False})
         return response
 
     @app.get("/profile")
@@ -242,8 +269,8 @@ def jwt_cookie_app(
         except TokenError:
             pass  # logging out with a bad token still clears the cookies
         response = jsonify(message="Logged out")
-        response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite=samesite)
-        response.delete_cookie(CSRF_COOKIE, path="/", samesite=samesite)
+        _clear(response, TOKEN_COOKIE, samesite)
+        _clear(response, CSRF_COOKIE, samesite, httponly=False)
         return response
 
     def current_user() -> str | None:

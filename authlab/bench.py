@@ -3,13 +3,14 @@
 Each cycle starts a server, waits for its first response on a fresh connection,
 then stops it while that keep-alive connection is still open (as a learner's
 ``requests.Session`` would leave it). Afterwards it counts threads and listening
-sockets left behind.
+sockets left behind. The HTTPS row does the same over TLS (``serve(app, https=True)``).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import ssl
 import statistics
 import threading
 import time
@@ -17,6 +18,7 @@ import time
 import psutil
 from werkzeug.serving import make_server
 
+from authlab import tls
 from authlab.server import _QuietHandler, serve
 
 
@@ -25,23 +27,31 @@ def hello_app(environ, start_response):
     return [b"hello"]
 
 
-def _first_response(port: int) -> http.client.HTTPConnection:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+def _first_response(port: int, https: bool = False) -> http.client.HTTPConnection:
+    if https:
+        context = ssl.create_default_context(cafile=tls.ca_bundle())
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=context)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     connection.request("GET", "/")
     response = connection.getresponse()
     assert response.status == 200 and response.read() == b"hello"
     return connection
 
 
-def _cycle_authlab() -> tuple[float, float]:
+def _cycle_authlab(https: bool = False) -> tuple[float, float]:
     started = time.perf_counter()
-    server = serve(hello_app, name="bench", show=False)
-    connection = _first_response(server.port)
+    server = serve(hello_app, name="bench", show=False, https=https)
+    connection = _first_response(server.port, https)
     ready = time.perf_counter()
     server.stop()
     stopped = time.perf_counter()
     connection.close()
     return ready - started, stopped - ready
+
+
+def _cycle_authlab_https() -> tuple[float, float]:
+    return _cycle_authlab(https=True)
 
 
 def _cycle_werkzeug() -> tuple[float, float]:
@@ -92,6 +102,7 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     rows = [
         ("authlab.serve", measure(_cycle_authlab, options.cycles)),
+        ("authlab.serve https=True", measure(_cycle_authlab_https, options.cycles)),
         ("werkzeug make_server + serve_forever", measure(_cycle_werkzeug, options.baseline_cycles)),
     ]
     print(f"{'runner':38} {'cycles':>6} {'start→1st response':>19} {'stop (median)':>14} "
@@ -99,11 +110,11 @@ def main(argv: list[str]) -> int:
     for name, row in rows:
         print(f"{name:38} {row['cycles']:6d} {row['start_ms']:16.2f} ms {row['stop_ms']:11.2f} ms "
               f"{row['stop_max_ms']:8.1f} ms {row['threads_left']:12d} {row['ports_left']:10d}")
-    ours, bare = rows[0][1], rows[1][1]
+    ours, secure, bare = rows[0][1], rows[1][1], rows[2][1]
     print(f"stop is {bare['stop_ms'] / ours['stop_ms']:.0f}x faster than the bare baseline; "
           f"start {bare['start_ms'] / ours['start_ms']:.1f}x the baseline's speed")
-    clean = ours["threads_left"] == 0 and ours["ports_left"] == 0
-    fast = ours["start_ms"] < 10 and ours["stop_ms"] < 10
-    print("targets (median start < 10 ms, stop < 10 ms, nothing left): "
+    clean = all(row["threads_left"] == 0 and row["ports_left"] == 0 for row in (ours, secure))
+    fast = ours["start_ms"] < 10 and ours["stop_ms"] < 10 and secure["stop_ms"] < 10
+    print("targets (median start < 10 ms, stop < 10 ms with and without TLS, nothing left): "
           + ("met" if clean and fast else "NOT met"))
     return 0 if clean and fast else 1

@@ -16,9 +16,11 @@ At sign-in the site sets one session cookie per SameSite mode, each HttpOnly, an
     session_none    HttpOnly; SameSite=None; Secure  sent whoever starts the request
     csrf_token      SameSite=Strict, not HttpOnly    the site's own page copies it into its forms
 
-``POST /transfer`` changes state, so it needs a live session cookie *and* the CSRF token: the form field
-``csrf_token`` (or the ``X-CSRF-Token`` header) must equal the ``csrf_token`` cookie (double submit). Another
-site's form may bring ``session_none`` along but cannot read the token, so it gets 403 whatever cookies arrive.
+``POST /transfer`` changes state, so it needs a live session cookie *and* a CSRF token bound to that sign-in
+(authlab.csrf: an HMAC under the site's key over the sign-in's ID, OWASP's signed double submit) in the form
+field ``csrf_token`` or the ``X-CSRF-Token`` header; and no ``Sec-Fetch-Site``/``Origin`` saying another site
+started it. Another site's form may bring ``session_none`` along but gets 403; so does a planted
+``csrf_token`` cookie with a matching field, the naive double submit's hole.
 
 Browsers treat http://127.0.0.1 and http://localhost as secure contexts and keep ``Secure`` cookies from them,
 so this runs without HTTPS. (``requests`` never sends a Secure cookie over plain HTTP.) Every link and form is
@@ -27,13 +29,12 @@ relative, so the site also works behind jupyter-server-proxy at ``/proxy/<port>/
 
 from __future__ import annotations
 
-import hmac
 import html
-import secrets
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, redirect, request
 
+from authlab.csrf import CsrfTokens, request_from_elsewhere
 from authlab.server import Exchange
 from authlab.stores import MemoryStore, new_session_id
 from authlab.users import Users
@@ -95,21 +96,31 @@ def cookie_rules_app(users: Users | None = None, *, name: str = "cookie-rules") 
     """
     users = users or Users()
     store = MemoryStore()
+    tokens = CsrfTokens()
     transfers: list[tuple[str, str, str]] = []
     app = Flask(name)
     app.extensions["authlab.transfers"] = transfers
 
-    def current_user() -> str | None:
+    def current_session() -> dict | None:
         for cookie in SESSION_COOKIES:
             session = store.load(request.cookies.get(cookie) or "")
             if session is not None:
-                return session["user"]
+                return session
         return None
 
-    def csrf_ok() -> bool:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
+    def current_user() -> str | None:
+        session = current_session()
+        return session["user"] if session else None
+
+    def csrf_refusal(session: dict) -> str | None:
+        elsewhere = request_from_elsewhere(request.method, request.headers, request.host_url)
+        if elsewhere:
+            return f"this request came from another site ({elsewhere})"
         sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER, "")
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), sent.encode())
+        if not tokens.valid(sent, session["sign_in"]):
+            return (f"the {CSRF_FIELD} form field (or {CSRF_HEADER} header) must carry the token this site issued "
+                    f"at your sign-in (a cookie planted with a matching field does not pass)")
+        return None
 
     def end_sessions() -> None:
         for cookie in SESSION_COOKIES:
@@ -135,24 +146,26 @@ def cookie_rules_app(users: Users | None = None, *, name: str = "cookie-rules") 
             return _page("Cookie rules", _login_form("Wrong username or password."), 401)
         end_sessions()  # a fresh ID for each cookie at every sign-in: no session fixation
         response = redirect("./", code=303)  # relative, so it stays under /proxy/<port>/
+        sign_in = new_session_id()  # what the CSRF token is bound to; it never leaves the server
         for cookie, samesite in SESSION_COOKIES.items():
             sid = new_session_id()
-            store.save(sid, {"user": user}, ttl=LIFETIME)
+            store.save(sid, {"user": user, "sign_in": sign_in}, ttl=LIFETIME)
             # SameSite=None is refused by browsers unless the cookie is also Secure.
             response.set_cookie(cookie, sid, max_age=LIFETIME, path="/", httponly=True, samesite=samesite,
                                 secure=samesite == "None")
         # Readable by this site's page on purpose: it copies the token into its forms.
-        response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(32), max_age=LIFETIME, path="/", samesite="Strict")
+        response.set_cookie(CSRF_COOKIE, tokens.issue(sign_in), max_age=LIFETIME, path="/", samesite="Strict")
         return response
 
     @app.post("/transfer")
     def transfer():
-        user = current_user()
-        if user is None:
+        session = current_session()
+        if session is None:
             return _page("Not signed in", "<p>No live session cookie arrived with this request.</p>", 401)
-        if not csrf_ok():
-            return _page("Refused", f"<p>CSRF check failed: the {CSRF_FIELD} form field (or {CSRF_HEADER} "
-                                    f"header) must equal the {CSRF_COOKIE} cookie.</p>", 403)
+        refusal = csrf_refusal(session)
+        if refusal:
+            return _page("Refused", f"<p>CSRF check failed: {html.escape(refusal)}.</p>", 403)
+        user = session["user"]
         to, amount = request.form.get("to", ""), request.form.get("amount", "")
         transfers.append((user, to, amount))
         return _page("Done", f"<p>Sent {html.escape(amount)} to {html.escape(to)}.</p>"

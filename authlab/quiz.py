@@ -67,7 +67,7 @@ QUESTIONS: tuple[Question, ...] = (
         "predicted from a few samples, and its string has about 52 bits at most."),
        ("It is predictable and low-entropy: use secrets.token_urlsafe(32) (256 bits from the OS)", True,
         "A session ID is a bearer credential; anyone who guesses one is logged in. secrets uses the OS's "
-        "CSPRNG, and 128+ bits make guessing hopeless."),
+        "CSPRNG; ASVS 5.0 (7.2.3) asks for at least 128 bits, which makes guessing hopeless."),
        ("It should be hashed with SHA-256 before it is sent", False,
         "Hashing a predictable number gives a predictable hash: the attacker hashes their guesses too."),
        ("It should be stored in localStorage instead of a cookie", False,
@@ -76,9 +76,9 @@ QUESTIONS: tuple[Question, ...] = (
     _q("passwords", "01_sessions", "How should the server check a login password?",
        ("Compare it with the stored password using ==", False,
         "Then the server stores plain passwords: one database leak exposes every user (and their other sites)."),
-       ("Store a salted, slow hash (scrypt, argon2, bcrypt) and check the password against it", True,
-        "check_password_hash(stored, password) recomputes the slow hash: a leak gives hashes that are "
-        "expensive to crack, one user at a time."),
+       ("Store a salted, slow hash (argon2id, else scrypt or bcrypt) and check the password against it", True,
+        "verify(stored, password) recomputes the slow hash (OWASP: argon2id with 19 MiB, t=2, p=1): a leak "
+        "gives hashes that are expensive to crack, one user at a time."),
        ("Store the SHA-256 of the password and compare hex strings", False,
         "Unsalted fast hashes are cracked by the billion per second on a GPU, and equal passwords "
         "have equal hashes."),
@@ -105,16 +105,18 @@ QUESTIONS: tuple[Question, ...] = (
        ("Sending the cookie over plain HTTP", False, "That is Secure."),
        ("Page JavaScript reading the cookie (document.cookie), so XSS cannot steal it", True,
         "The browser still sends it with requests; scripts just cannot read it. XSS can still make "
-        "requests while the page is open."),
+        "requests that carry it while the page is open, and read a CSRF cookie that is not HttpOnly."),
        ("Cross-site requests carrying the cookie (CSRF)", False, "That is SameSite (and CSRF tokens)."),
        ("The cookie being kept after the browser closes", False, "That is the absence of Max-Age/Expires."),
        ),
     _q("samesite", "02_cookies",
        "A cookie has SameSite=Lax. When does the browser send it on a request from another site?",
        ("Never", False, "That is Strict."),
-       ("On top-level navigations with safe methods (clicking a link, GET), not on cross-site POSTs or fetches", True,
+       ("On top-level navigations with safe methods (a link, a GET form), not on cross-site POSTs or fetches", True,
         "Lax keeps links into your site logged in while blocking the classic cross-site form POST."),
-       ("Always, like a cookie without SameSite", False, "That is SameSite=None (which also requires Secure)."),
+       ("Always, like SameSite=None", False,
+        "That is None (Chrome refuses it without Secure). A cookie with no SameSite at all is Lax in Chrome "
+        "(sent on a cross-site POST only in its first 2 minutes); Firefox and Safari send it like None."),
        ("Only when the request uses HTTPS", False, "That is Secure, a separate attribute."),
        ),
     _q("jwt-readable", "03_jwt", "Can anyone read the payload of a (signed) JWT?",
@@ -191,8 +193,8 @@ QUESTIONS: tuple[Question, ...] = (
        "Why does a JWT in an HttpOnly cookie need CSRF protection, while a JWT in Authorization does not?",
        ("It does not: JWTs are immune to CSRF", False, "What matters is how the credential travels, not its format."),
        ("The browser attaches cookies to cross-site requests by itself; it never adds an Authorization header", True,
-        "A forged form post from another site carries the cookie. SameSite plus a CSRF token (double submit, "
-        "as in jwt_cookie_app) stops it; a header must be set by your own script."),
+        "A forged form post from another site carries the cookie. SameSite plus a CSRF token bound to the "
+        "session (signed double submit, as in jwt_cookie_app) stops it; a header must be set by your own script."),
        ("Because HttpOnly cookies are sent in plain text", False, "Secure controls HTTPS; HttpOnly is about scripts."),
        ("Because cookies are larger", False, "Size has nothing to do with CSRF."),
        ),

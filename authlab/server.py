@@ -2,7 +2,8 @@
 
 ``serve(app)`` binds 127.0.0.1 on a free port and answers at once. Re-running the
 cell that started a server replaces it (servers are keyed by name), stopping takes
-milliseconds, and every server stops when the kernel exits.
+milliseconds, and every server stops when the kernel exits. ``serve(app, https=True)``
+speaks TLS with a certificate from this process's throwaway CA (authlab.tls).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import selectors
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterable
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
+from authlab import tls
 from authlab.errors import AuthlabError
 
 HOST = "127.0.0.1"
@@ -95,18 +98,24 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
 
     The accept loop sleeps in select() on the listening socket and a wake-up socket,
     so stop() is noticed at once. Open keep-alive connections are tracked and shut
-    down on stop, so no handler thread outlives its server.
+    down on stop, so no handler thread outlives its server. With an ``ssl_context`` each
+    connection's TLS handshake runs in its own thread (never in the accept loop), so a
+    client that connects and stays silent delays neither other clients nor stop().
     """
 
     multithread = True
     daemon_threads = True
 
-    def __init__(self, app, sock: socket.socket, thread_prefix: str, owner_only: bool):
+    def __init__(self, app, sock: socket.socket, thread_prefix: str, owner_only: bool,
+                 ssl_context: ssl.SSLContext | None = None):
         super().__init__(HOST, sock.getsockname()[1], app, handler=_QuietHandler, fd=sock.fileno())
         sock.close()  # werkzeug works on a duplicate of the descriptor
+        self.ssl_context = ssl_context  # werkzeug's handler then says wsgi.url_scheme "https"
         self._thread_prefix = thread_prefix
         self._owner_only = owner_only
         self._connections: dict[socket.socket, threading.Thread] = {}
+        self._handler_threads: list[threading.Thread] = []  # also those past their socket's last use, for stop()
+        self._closing = False
         self._lock = threading.Lock()
         self._wake_r, self._wake_w = socket.socketpair()
 
@@ -139,17 +148,37 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
         )
         with self._lock:
             self._connections[request] = thread
+            self._handler_threads = [*(each for each in self._handler_threads if each.is_alive()), thread]
         thread.start()
 
     def _serve_connection(self, request, client_address) -> None:
         try:
+            if self.ssl_context is not None:
+                request = self._handshake(request)
             self.finish_request(request, client_address)
+        except (ssl.SSLError, TimeoutError, ConnectionError):
+            pass  # a failed handshake (a plain-http client, an untrusting one): nothing to answer
         except Exception:
             self.handle_error(request, client_address)
         finally:
             with self._lock:
                 self._connections.pop(request, None)
             self.shutdown_request(request)
+
+    def _handshake(self, raw: socket.socket) -> ssl.SSLSocket:
+        with self._lock:
+            if self._closing:
+                raise ConnectionAbortedError
+            secured = self.ssl_context.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
+            self._connections[secured] = self._connections.pop(raw)
+        try:
+            tls.handshake(secured)
+        except OSError:  # ssl.SSLError included
+            with self._lock:
+                self._connections.pop(secured, None)
+            socket.socket.close(secured)
+            raise
+        return secured
 
     def wake(self) -> None:
         self._wake_w.send(b"x")
@@ -160,16 +189,18 @@ class _WSGIServer(socketserver.ThreadingMixIn, BaseWSGIServer):
         self._wake_r.close()
         self._wake_w.close()
         with self._lock:
-            connections = list(self._connections.items())
-        for conn, _ in connections:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
+            self._closing = True
+            connections = list(self._connections)
+            threads = list(self._handler_threads)
+        for conn in connections:
+            try:  # the plain socket's shutdown, also for TLS ones: it leaves their state to their thread
+                socket.socket.shutdown(conn, socket.SHUT_RDWR)
             except OSError:
                 pass
         deadline = time.monotonic() + timeout
-        for _, thread in connections:
+        for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        return [thread for _, thread in connections if thread.is_alive()]
+        return [thread for thread in threads if thread.is_alive()]
 
 
 class _Recorder:
@@ -243,18 +274,25 @@ def _request_headers(environ) -> dict[str, str]:
 
 
 class Server:
-    """A running in-kernel server: ``.url``, ``.stop()``, ``.log``; a context manager."""
+    """A running in-kernel server: ``.url``, ``.stop()``, ``.log``; a context manager.
 
-    def __init__(self, app, name: str, port: int = 0, log: bool = False, owner_only: bool | None = None):
+    An HTTPS server also has ``.ca_bundle``, the CA file its clients verify it against.
+    """
+
+    def __init__(self, app, name: str, port: int = 0, log: bool = False, owner_only: bool | None = None,
+                 https: bool = False):
         self.app = app
         self.name = name
+        self.https = https
+        self.ca_bundle: str | None = tls.ca_bundle() if https else None
         self.print_requests = log
         self.owner_only = owner_only_default() if owner_only is None else owner_only
         self.log: collections.deque[Exchange] = collections.deque(maxlen=LOG_SIZE)
         self._log_lock = threading.Lock()
-        self._wsgi = _WSGIServer(_Recorder(app, self), _bind(port), f"authlab-{name}", self.owner_only)
+        self._wsgi = _WSGIServer(_Recorder(app, self), _bind(port), f"authlab-{name}", self.owner_only,
+                                 tls.server_context() if https else None)
         self.port: int = self._wsgi.port
-        self.url = f"http://{HOST}:{self.port}"
+        self.url = f"{'https' if https else 'http'}://{HOST}:{self.port}"
         self._thread = threading.Thread(
             target=self._wsgi.serve_until_stopped, name=f"authlab-{name}", daemon=True
         )
@@ -266,8 +304,11 @@ class Server:
 
     @property
     def proxy_url(self) -> str | None:
-        """The link through jupyter-server-proxy, for the learner's own browser."""
-        prefix = _proxy_prefix()
+        """The link through jupyter-server-proxy, for the learner's own browser.
+
+        None for HTTPS servers: the proxy's ``/proxy/<port>/`` speaks plain http to the port.
+        """
+        prefix = None if self.https else _proxy_prefix()
         return f"{prefix}{self.port}/" if prefix else None
 
     def stop(self, timeout: float = _JOIN_TIMEOUT) -> None:
@@ -315,8 +356,13 @@ class Server:
         return (
             f"<code>{html.escape(self.name)}</code> {state} at "
             f'<a href="{html.escape(link)}" target="_blank">{html.escape(link)}</a>'
-            f" <small>(from Python: <code>{html.escape(self.url)}</code>)</small>"
+            f" <small>(from Python: <code>{html.escape(self.url)}</code>{self._tls_note()})</small>"
         )
+
+    def _tls_note(self) -> str:
+        if not self.https:
+            return ""
+        return f", verify=<code>{html.escape(self.ca_bundle)}</code>: a CA your browser does not trust"
 
 
 def _bind(port: int) -> socket.socket:
@@ -420,6 +466,7 @@ def serve(
     log: bool = False,
     show: bool = True,
     owner_only: bool | None = None,
+    https: bool = False,
 ) -> Server:
     """Start ``app`` on 127.0.0.1 in a background thread and return its handle.
 
@@ -428,13 +475,15 @@ def serve(
     already in use". ``port=0`` (the default) takes a free port. ``log=True`` prints
     a line per request; ``server.log`` keeps them either way. ``owner_only`` refuses
     connections from other users of this machine (default: on under JupyterHub).
+    ``https=True`` serves TLS for 127.0.0.1 and localhost; clients verify it with
+    ``verify=server.ca_bundle``.
     """
     name = name or getattr(app, "name", None) or "server"
     with _registry_lock:
         previous = _registry.pop(name, None)
         if previous is not None:
             previous.stop()
-        server = Server(app, name, port, log=log, owner_only=owner_only)
+        server = Server(app, name, port, log=log, owner_only=owner_only, https=https)
         _registry[name] = server
     if show and _in_kernel():
         from IPython.display import display

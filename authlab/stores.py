@@ -73,6 +73,28 @@ class SessionStore(abc.ABC):
     def clear(self) -> None:
         """Forget everything."""
 
+    @abc.abstractmethod
+    def items(self) -> dict[str, dict]:
+        """A snapshot of the live entries, key -> data."""
+
+    def sessions_of(self, user: str, field: str = "user") -> dict[str, dict]:
+        """The live sessions whose data has ``field == user``: a "where you are signed in" list.
+
+        It scans the store, which suits a lesson; a big deployment keeps a per-user index instead
+        (a Redis set of session IDs per user).
+        """
+        return {key: data for key, data in self.items().items() if data.get(field) == user}
+
+    def end_sessions_of(self, user: str, keep: str | None = None, field: str = "user") -> int:
+        """Delete every live session of ``user`` except ``keep``; return how many ended.
+
+        Logout everywhere, and what a password change should do to the other sessions.
+        """
+        ended = [key for key in self.sessions_of(user, field) if key != keep]
+        for key in ended:
+            self.delete(key)
+        return len(ended)
+
     def close(self) -> None:  # noqa: B027 -- optional: only some backends hold connections
         """Release connections or files."""
 
@@ -128,7 +150,6 @@ class MemoryStore(SessionStore):
             self._entries.clear()
 
     def items(self) -> dict[str, dict]:
-        """A snapshot of the live sessions, for showing in a lesson."""
         return {key: json.loads(value) for key, value in self._live()}
 
 
@@ -195,6 +216,10 @@ class SQLiteStore(SessionStore):
 
     def clear(self) -> None:
         self._run("DELETE FROM sessions")
+
+    def items(self) -> dict[str, dict]:
+        rows = self._run("SELECT key, data FROM sessions WHERE expires > ?", (self.clock(),))
+        return {key: json.loads(data) for key, data in rows}
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -280,6 +305,12 @@ class RedisStore(SessionStore):
         keys = self._keys()
         if keys:
             self.client.delete(*keys)
+
+    def items(self) -> dict[str, dict]:
+        keys = self._keys()
+        values = self.client.mget(keys) if keys else []
+        return {key.decode().removeprefix(self.prefix): json.loads(value)
+                for key, value in zip(keys, values, strict=True) if value is not None}
 
     def close(self) -> None:
         self.client.close()

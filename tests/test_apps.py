@@ -12,7 +12,7 @@ import authlab
 from authlab.apps import jwt_cookie_app, jwt_header_app, session_app
 from authlab.client import CSRF_HEADER, log_in
 from authlab.stores import MemoryStore
-from authlab.users import Users
+from authlab.users import DEMO_USERS, Users
 from authlab.webapp import state_of
 
 
@@ -144,3 +144,54 @@ def test_cookie_app_csrf_and_logout(users):
     assert "access_token" not in client.cookies
     replay = requests.get(server.url + "/profile", cookies=stolen)
     assert replay.status_code == 401 and replay.json()["error"] == "Token revoked"
+
+
+def test_cookie_app_refuses_a_planted_csrf_cookie_with_a_matching_header(users):
+    """The naive double submit accepted this (200): any csrf_token cookie equal to the header."""
+    app = jwt_cookie_app(users=users)
+    server = authlab.serve(app)
+    client = requests.Session()
+    log_in(client, server.url)
+    planted = {**dict(client.cookies), "csrf_token": "chosen-by-the-attacker"}
+    forged = requests.post(server.url + "/settings", json={"email": "evil@x"}, cookies=planted,
+                           headers={CSRF_HEADER: "chosen-by-the-attacker"})
+    assert forged.status_code == 403 and "CSRF check failed" in forged.json()["error"]
+    other = requests.Session()
+    other_token = log_in(other, server.url).json()["csrf_token"]  # valid, but bound to another login
+    borrowed = requests.post(server.url + "/settings", json={"email": "evil@x"}, headers={CSRF_HEADER: other_token},
+                             cookies={**dict(client.cookies), "csrf_token": other_token})
+    assert borrowed.status_code == 403
+    assert "alice" not in state_of(app).settings
+    assert client.post(server.url + "/settings", json={"email": "a@x"}).status_code == 200  # the page's own flow
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                                     {"Origin": "https://attacker.example"}])
+def test_cookie_app_refuses_requests_another_site_started_even_with_the_token(users, headers):
+    app = jwt_cookie_app(users=users)
+    server = authlab.serve(app)
+    client = requests.Session()
+    log_in(client, server.url)
+    answer = client.post(server.url + "/settings", json={"email": "evil@x"}, headers=headers)
+    assert answer.status_code == 403 and "CSRF check failed" in answer.json()["error"]
+    assert client.post(server.url + "/settings", json={"email": "a@x"},
+                       headers={"Sec-Fetch-Site": "same-origin", "Origin": server.url}).status_code == 200
+
+
+@pytest.mark.parametrize("make_app, names", [
+    (lambda users: session_app(users=users), {"__Host-session_id"}),
+    (lambda users: jwt_cookie_app(users=users), {"__Host-access_token", "__Host-csrf_token"}),
+])
+def test_reference_apps_use_host_prefixed_cookies_over_https(users, make_app, names):
+    server = authlab.serve(make_app(users), https=True)
+    client = requests.Session()
+    response = client.post(server.url + "/login", json={"username": "alice", "password": DEMO_USERS["alice"]},
+                           verify=server.ca_bundle)
+    assert {cookie.name for cookie in client.cookies} == names
+    for header in response.raw.headers.getlist("Set-Cookie"):
+        assert "Secure" in header and "Path=/" in header and "Domain" not in header
+    headers = {CSRF_HEADER: response.json()["csrf_token"]} if "csrf_token" in response.json() else {}
+    assert client.get(server.url + "/profile", verify=server.ca_bundle).json() == {"user": "alice"}
+    assert client.post(server.url + "/logout", headers=headers, verify=server.ca_bundle).status_code == 200
+    assert not client.cookies  # cleared under the same prefixed names
+    assert client.get(server.url + "/profile", verify=server.ca_bundle).status_code == 401

@@ -83,6 +83,34 @@ def test_transfer_needs_the_csrf_token_as_well_as_the_session(site):
     assert transfers == [("alice", "bob", "10"), ("alice", "bob", "5")]
 
 
+def test_a_planted_csrf_cookie_with_a_matching_field_or_header_is_refused(site):
+    """The naive double submit accepted this (200): the attacker sets the cookie and sends the same value."""
+    cookies = _signed_in(site)
+    url = site.url + "/transfer"
+    planted = {**cookies, CSRF_COOKIE: "planted-by-a-sibling-subdomain"}
+    by_form = requests.post(url, data={"to": "mallory", "amount": "1000", CSRF_COOKIE: planted[CSRF_COOKIE]},
+                            cookies=planted)
+    by_header = requests.post(url, data={"to": "mallory", "amount": "1000"},
+                              headers={"X-CSRF-Token": planted[CSRF_COOKIE]}, cookies=planted)
+    assert by_form.status_code == by_header.status_code == 403
+    assert "planted" in by_form.text
+    other_sign_in = _signed_in(site)[CSRF_COOKIE]  # a real token, but issued to another sign-in
+    borrowed = requests.post(url, data={"to": "mallory", "amount": "1", CSRF_COOKIE: other_sign_in},
+                             cookies={**cookies, CSRF_COOKIE: other_sign_in})
+    assert borrowed.status_code == 403
+    assert site.app.extensions["authlab.transfers"] == []
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                                     {"Origin": "http://localhost:1"}])
+def test_a_valid_token_from_another_site_is_refused_by_the_origin_check(site, headers):
+    cookies = _signed_in(site)
+    form = {"to": "bob", "amount": "1", CSRF_COOKIE: cookies[CSRF_COOKIE]}
+    response = requests.post(site.url + "/transfer", data=form, headers=headers, cookies=cookies)
+    assert response.status_code == 403 and "another site" in response.text
+    assert site.app.extensions["authlab.transfers"] == []
+
+
 def test_transfer_without_a_session_is_401(site):
     response = requests.post(site.url + "/transfer", data={"to": "bob", "amount": "1"}, cookies={CSRF_COOKIE: "x"})
     assert response.status_code == 401

@@ -110,3 +110,32 @@ def test_redis_server_dies_with_its_parent(tmp_path):
     for process in alive:
         process.kill()
     assert gone and not alive
+
+
+def test_items_lists_live_entries_only(store):
+    store.save("a", {"user": "alice"}, ttl=60)
+    store.save("b", {"user": "bob"}, ttl=1)
+    if isinstance(store, RedisStore):
+        store.delete("b")  # Redis expires by its own clock, not the fake one
+    else:
+        store.clock.sleep(2)
+    assert store.items() == {"a": {"user": "alice"}}
+
+
+def test_sessions_of_a_user_and_ending_them_all_but_one(store):
+    for key, user in [("a1", "alice"), ("a2", "alice"), ("a3", "alice"), ("b1", "bob")]:
+        store.save(key, {"user": user, "device": key}, ttl=60)
+    assert set(store.sessions_of("alice")) == {"a1", "a2", "a3"}
+    assert store.sessions_of("alice")["a2"] == {"user": "alice", "device": "a2"}
+    assert store.sessions_of("carol") == {}
+    assert store.end_sessions_of("alice", keep="a2") == 2  # "sign out my other devices"
+    assert set(store.sessions_of("alice")) == {"a2"} and "b1" in store
+    assert store.end_sessions_of("alice") == 1 and store.sessions_of("alice") == {}
+    assert store.end_sessions_of("alice") == 0
+    assert "b1" in store  # bob is untouched throughout
+
+
+def test_sessions_of_reads_another_field(store):
+    store.save("x", {"username": "alice"}, ttl=60)
+    assert set(store.sessions_of("alice", field="username")) == {"x"}
+    assert store.end_sessions_of("alice", field="username") == 1

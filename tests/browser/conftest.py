@@ -163,9 +163,30 @@ def browser():
 
 
 @pytest.fixture
+def launch_profile(browser):
+    """Start the same Chromium on a profile directory of the test's own, which survives closing and relaunching."""
+
+    def launch(profile: Path):
+        context = browser.browser_type.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context.set_default_timeout(20_000)
+        return context
+
+    return launch
+
+
+@pytest.fixture
 def page(browser):
     """A fresh page in a fresh browser profile: no cookies from other tests."""
     context = browser.new_context()
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def https_page(browser):
+    """A fresh page that accepts ``authlab.serve(app, https=True)``'s certificates (a CA Chromium does not know)."""
+    context = browser.new_context(ignore_https_errors=True)
     context.set_default_timeout(20_000)
     yield context.new_page()
     context.close()

@@ -17,6 +17,7 @@ import html
 import importlib.util
 import json
 import os
+import random
 import selectors
 import socket
 import socketserver
@@ -365,11 +366,32 @@ class Server:
         return f", verify=<code>{html.escape(self.ca_bundle)}</code>: a CA your browser does not trust"
 
 
+SERVER_PORTS = range(20000, 32768)  # below the ephemeral ranges of Linux (32768-60999) and macOS (49152-65535)
+
+
+def server_ports() -> list[int]:
+    """Where ``port=0`` servers listen: outside the ephemeral range, from which Jupyter takes kernels' ports.
+
+    A kernel's client dials the five ports it was given while the kernel is still starting; a server that took one
+    of them (binding port 0 draws from the same range) gets ZeroMQ greetings, which Werkzeug logs as
+    ``code 400, Bad request syntax ('\\xff\\x00...')``, and the kernel loses that channel.
+    """
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ephemeral:
+            first, last = map(int, ephemeral.read().split())
+    except (OSError, ValueError):
+        first, last = 49152, 65535
+    return [port for port in SERVER_PORTS if not first <= port <= last]
+
+
 def _bind(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((HOST, port))
+        if port:
+            sock.bind((HOST, port))
+        else:
+            _bind_server_port(sock)
         sock.listen(128)
     except OSError as error:
         sock.close()
@@ -377,6 +399,19 @@ def _bind(port: int) -> socket.socket:
             raise PortInUseError(port) from None
         raise
     return sock
+
+
+def _bind_server_port(sock: socket.socket) -> None:
+    ports = server_ports()
+    for port in random.sample(ports, min(len(ports), 64)):
+        try:
+            sock.bind((HOST, port))
+            return
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+    raise OSError(errno.EADDRNOTAVAIL, f"no free port for a server among {HOST}:{SERVER_PORTS.start}-"
+                                       f"{SERVER_PORTS.stop - 1} outside the ephemeral range")
 
 
 def owner_only_default() -> bool:

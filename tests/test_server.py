@@ -47,6 +47,33 @@ def test_restart_on_same_port_after_replacement(hello_app):
     assert requests.get(second.url + "/").status_code == 200
 
 
+def _ephemeral_range() -> range:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ephemeral:
+            first, last = map(int, ephemeral.read().split())
+    except OSError:
+        first, last = 49152, 65535
+    return range(first, last + 1)
+
+
+def test_kernels_take_their_ports_from_the_ephemeral_range(tmp_path):
+    """The premise of the next test: Jupyter picks a kernel's five TCP ports by binding port 0."""
+    from jupyter_client.connect import write_connection_file
+
+    _, info = write_connection_file(str(tmp_path / "kernel.json"), ip=HOST, transport="tcp")
+    ports = [info[f"{channel}_port"] for channel in ("shell", "iopub", "stdin", "control", "hb")]
+    assert all(port in _ephemeral_range() for port in ports), ports
+
+
+def test_servers_never_take_a_port_a_starting_kernel_may_have_been_given(hello_app):
+    """A server in the ephemeral range could hold a port a kernel's client dials, and log ZeroMQ greetings as
+    "code 400, Bad request syntax ('\\xff\\x00...')" (issue 17): free ports come from outside that range."""
+    ephemeral = _ephemeral_range()
+    servers = [authlab.serve(hello_app, name=f"port-{i}") for i in range(40)]
+    assert not [server.port for server in servers if server.port in ephemeral]
+    assert all(requests.get(server.url + "/", timeout=5).ok for server in servers[:3])
+
+
 def test_port_in_use_names_the_port_and_never_exits(hello_app):
     holder = socket.socket()
     holder.bind((HOST, 0))

@@ -13,6 +13,7 @@ _EXPORTS = {
     "Exchange": "authlab.server",
     "PortInUseError": "authlab.server",
     "Server": "authlab.server",
+    "Table": "authlab.table",
     "TokenError": "authlab.tokens",
     "Users": "authlab.users",
     "check_environment": "authlab.envcheck",
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # what an IDE or type checker sees; at run time the names loa
     from authlab.recording import record
     from authlab.server import Exchange, PortInUseError, Server, running, serve
     from authlab.shutdown import stop_all
+    from authlab.table import Table
     from authlab.tokens import TokenError
     from authlab.users import Users
     from authlab.webapp import state_of
@@ -44,6 +46,7 @@ __all__ = [
     "Exchange",
     "PortInUseError",
     "Server",
+    "Table",
     "TokenError",
     "Users",
     "check_environment",

@@ -61,6 +61,8 @@ class Report(list):
             lines.append(f"{label:28} {row.wanted or 'any':14} {row.installed or '-':12} {mark}")
         return "\n".join(lines + ["", self.summary()])
 
+    __repr__ = __str__
+
     def _repr_html_(self) -> str:
         rows = "".join(
             f"<tr><td>{html.escape(row.name)}{' <i>(' + row.extra + ')</i>' if row.extra else ''}</td>"

@@ -19,6 +19,7 @@ import dataclasses
 import html
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -26,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from authlab.server import running
+from authlab.theme import BORDER, PANEL, SOFT_TEXT, TEXT, themed
 
 __all__ = ["Recording", "Step", "record"]
 
@@ -167,6 +169,9 @@ class Recording:
 
     def __repr__(self) -> str:
         return f"<authlab recording of {len(self.steps)} exchange(s); print() it or display it for the diagram>"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text/plain: the diagram, not the summary
+        printer.text(repr(self) if cycle else str(self))
 
     def _repr_html_(self) -> str:
         return _SvgDiagram(self._columns(), self._rows()).render()
@@ -360,26 +365,35 @@ class _TextDiagram:
 
 
 class _SvgDiagram:
-    """The same layout as the text diagram, in SVG, for Jupyter's HTML output."""
+    """The same layout as the text diagram, in SVG, for Jupyter's HTML output.
+
+    Colours come from JupyterLab's theme variables, so the diagram reads in Light and Dark; it shrinks to the
+    output's width rather than being cut off, and server-side notes wrap inside the space left of their server.
+    """
 
     CHAR = 7.3  # px per character of 12 px monospace
+    SMALL = CHAR * 11 / 12  # of 11 px
     ROW = 17
-    TOP = 40
-    COLOURS = {"request": "#1f4e8c", "response": "#1d7a3a", "refused": "#b3261e"}
+    COLOURS = {"request": themed("#1f4e8c"), "response": themed("#1d7a3a"), "refused": themed("#b3261e")}
+    TEXT, DETAIL, LINE, BOX = TEXT, SOFT_TEXT, BORDER, PANEL
+    NOTE, COMMENT = themed("#8a6d00"), themed("#7a3e9d")
 
     def __init__(self, columns: list[str], rows: list[_Row]):
-        self.columns = columns
+        # a column's name and address on two lines, so the boxes stay narrow
+        self.names = [name.replace(" (", "\n(", 1).split("\n") for name in columns]
         self.rows = rows
+        self.top = 14 + 15 * max(len(lines) for lines in self.names) + 8
         labels = [len(row.text) for row in rows if row.kind in ("request", "response", "refused", "detail")]
+        self.boxes = [max(max(map(len, lines)) * self.CHAR + 16, 70) for lines in self.names]
         span = max([30, *[n + 8 for n in labels]]) * self.CHAR
-        self.x = [90 + i * span for i in range(len(columns))]
+        self.x = [max(90, self.boxes[0] / 2 + 4)]
+        for left, right in zip(self.boxes, self.boxes[1:], strict=False):
+            self.x.append(self.x[-1] + max(span, (left + right) / 2 + 16))
 
     def render(self) -> str:
-        if len(self.columns) == 1:
+        if len(self.x) == 1:
             return "<em>nothing recorded</em>"
-        parts, y = [], self.TOP + 14
-        notes_x = self.x[-1] + 14
-        widest_note = 0
+        parts, y = [], self.top + 14
         for row in self.rows:
             if row.kind in ("request", "response", "refused"):
                 y += self.ROW + (14 if row.kind == "request" and parts else 6)
@@ -387,40 +401,51 @@ class _SvgDiagram:
             elif row.kind == "detail":
                 y += self.ROW - 2
                 x = min(self.x[row.source], self.x[row.target]) + 12
-                parts.append(self._text(x, y - 4, row.text, "#444", size=11))
+                parts.append(self._text(x, y - 4, row.text, self.DETAIL, size=11))
             elif row.kind == "note":
-                y += self.ROW + 4
-                width = len(row.text) * self.CHAR * 11 / 12 + 12
-                widest_note = max(widest_note, width)
-                parts.append(
-                    f'<rect x="{notes_x:.0f}" y="{y - 14}" width="{width:.0f}" height="18" rx="3" '
-                    f'fill="#fff8dc" stroke="#c9b458"/>'
-                )
-                parts.append(self._text(notes_x + 6, y - 1, row.text, "#5a4a00", size=11))
+                y += 6
+                parts.append(self._note(row, y))
+                y += 15 * len(self._note_lines(row)) + 4
             elif row.kind == "comment":
                 y += self.ROW + 10
-                parts.append(self._text(12, y - 2, f"# {row.text}", "#7a3e9d", size=12, italic=True))
+                parts.append(self._text(12, y - 2, f"# {row.text}", self.COMMENT, size=12, italic=True))
         height = y + 24
-        width = max(notes_x + widest_note + 20, self.x[-1] + 120)
-        head = [self._lifeline(x, name, height) for x, name in zip(self.x, self.columns, strict=True)]
+        width = self.x[-1] + max(self.boxes[-1] / 2 + 8, 120)
+        head = [self._lifeline(x, lines, box, height) for x, lines, box in zip(self.x, self.names, self.boxes,
+                                                                              strict=True)]
         marker = "<defs>" + "".join(
             f'<marker id="authlab-{kind}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-            f'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+            f'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" style="fill:{colour}"/></marker>'
             for kind, colour in self.COLOURS.items()
         ) + "</defs>"
         return (
-            f'<div style="overflow-x:auto"><svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
-            f'height="{height:.0f}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace">'
+            f'<div class="authlab-diagram" style="overflow-x:auto"><svg xmlns="http://www.w3.org/2000/svg" '
+            f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'style="max-width:100%; height:auto" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace">'
             + marker + "".join(head) + "".join(parts) + "</svg></div>"
         )
 
-    def _lifeline(self, x: float, name: str, height: float) -> str:
-        box = max(len(name) * self.CHAR + 16, 70)
+    def _note_lines(self, row: _Row) -> list[str]:
+        """A note fits between its server's lifeline and the one left of it, wrapped at spaces."""
+        room = self.x[row.source] - self.x[row.source - 1] - 30
+        return textwrap.wrap(row.text, max(int((room - 12) / self.SMALL), 20), break_on_hyphens=False) or [""]
+
+    def _note(self, row: _Row, y: float) -> str:
+        lines = self._note_lines(row)
+        width = max(map(len, lines)) * self.SMALL + 12
+        left = self.x[row.source] - 8 - width
+        box = (f'<rect x="{left:.0f}" y="{y:.0f}" width="{width:.0f}" height="{15 * len(lines) + 4}" rx="3" '
+               f'style="fill:none; stroke:{self.NOTE}"/>')
+        return box + "".join(self._text(left + 6, y + 14 + 15 * i, line, self.NOTE, size=11)
+                             for i, line in enumerate(lines))
+
+    def _lifeline(self, x: float, lines: list[str], box: float, height: float) -> str:
+        label = "".join(self._text(x, 8 + 16 + 15 * i, line, self.TEXT, anchor="middle", size=12, bold=i == 0)
+                        for i, line in enumerate(lines))
         return (
-            f'<line x1="{x:.0f}" y1="{self.TOP}" x2="{x:.0f}" y2="{height - 6:.0f}" stroke="#999" '
-            f'stroke-dasharray="4 3"/><rect x="{x - box / 2:.0f}" y="8" width="{box:.0f}" height="{self.TOP - 12}" '
-            f'rx="4" fill="#eef2f7" stroke="#667"/>' + self._text(x, 8 + (self.TOP - 12) / 2 + 4, name, "#111",
-                                                                  anchor="middle", size=12, bold=True)
+            f'<line x1="{x:.0f}" y1="{self.top}" x2="{x:.0f}" y2="{height - 6:.0f}" style="stroke:{self.LINE}" '
+            f'stroke-dasharray="4 3"/><rect x="{x - box / 2:.0f}" y="8" width="{box:.0f}" height="{self.top - 12}" '
+            f'rx="4" style="fill:{self.BOX}; stroke:{self.LINE}"/>' + label
         )
 
     def _arrow(self, row: _Row, y: float) -> str:
@@ -429,7 +454,7 @@ class _SvgDiagram:
         dash = ' stroke-dasharray="6 3"' if row.kind != "request" else ""
         label_x = min(x1, x2) + 12
         return (
-            f'<line x1="{x1:.0f}" y1="{y:.0f}" x2="{x2:.0f}" y2="{y:.0f}" stroke="{colour}" stroke-width="1.6"'
+            f'<line x1="{x1:.0f}" y1="{y:.0f}" x2="{x2:.0f}" y2="{y:.0f}" style="stroke:{colour}" stroke-width="1.6"'
             f'{dash} marker-end="url(#authlab-{row.kind})"/>'
             + self._text(label_x, y - 5, row.text, colour, size=12, bold=True)
         )
@@ -439,6 +464,6 @@ class _SvgDiagram:
               bold: bool = False, italic: bool = False) -> str:
         style = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
         return (
-            f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" fill="{colour}" text-anchor="{anchor}"{style} '
+            f'<text x="{x:.0f}" y="{y:.0f}" font-size="{size}" style="fill:{colour}" text-anchor="{anchor}"{style} '
             f'xml:space="preserve">{html.escape(text)}</text>'
         )

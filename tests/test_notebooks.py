@@ -1,7 +1,9 @@
 """Every lesson and solution runs top to bottom twice in one kernel, leaving nothing behind."""
 
+import re
 from pathlib import Path
 
+import nbformat
 import pytest
 from notebook_factory import write_notebook
 
@@ -19,6 +21,27 @@ def _id(path: Path) -> str:
 def test_runs_twice_in_one_kernel(path):
     result = execute(path, runs=2, timeout=120)
     assert result.ok, str(result)
+    assert not silent_rich_outputs(result.notebook), "rich output without a readable text/plain"
+
+
+def silent_rich_outputs(notebook) -> list[str]:
+    """HTML or SVG outputs whose text/plain says nothing, like '<IPython.core.display.HTML object>'."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if {"text/html", "image/svg+xml"} & set(data) and re.fullmatch(r"<.* object>", data.get("text/plain", "")):
+                found.append(f"cell {index}: {data.get('text/plain', '(none)')}")
+    return found
+
+
+def test_placeholder_text_of_rich_output_is_found():
+    html_only = {"output_type": "display_data", "data": {"text/html": "<b>x</b>",
+                                                         "text/plain": "<IPython.core.display.HTML object>"}}
+    table = {"output_type": "execute_result", "data": {"text/html": "<table/>", "text/plain": "a  b\n-  -"}}
+    notebook = nbformat.from_dict({"cells": [{"cell_type": "code", "outputs": [html_only]},
+                                             {"cell_type": "code", "outputs": [table]}]})
+    assert silent_rich_outputs(notebook) == ["cell 0: <IPython.core.display.HTML object>"]
 
 
 def test_a_failing_cell_is_reported_with_its_index(tmp_path):

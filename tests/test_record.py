@@ -1,6 +1,7 @@
 """authlab.record: what a requests.Session exchanged, drawn as a sequence diagram."""
 
 import datetime
+import re
 import secrets
 import xml.etree.ElementTree as ET
 
@@ -10,6 +11,7 @@ from flask import Flask, jsonify, redirect, request
 
 import authlab
 
+SVG = "{http://www.w3.org/2000/svg}"
 TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl"
 
 
@@ -167,13 +169,43 @@ def test_svg_is_well_formed_escaped_and_marks_refusals(server):
         rec.session.get(server.url + "/page")
         rec.note("then without a cookie: <refused>")
         rec.session.get(server.url + "/profile")
-    svg_text = rec._repr_html_().removeprefix('<div style="overflow-x:auto">').removesuffix("</div>")
-    svg = ET.fromstring(svg_text)
+    svg = _svg(rec)
     texts = [element.text for element in svg.iter("{http://www.w3.org/2000/svg}text")]
     assert "<p>a & b</p>" in texts  # escaped in the markup, intact once parsed
     assert "# then without a cookie: <refused>" in texts
     lines = list(svg.iter("{http://www.w3.org/2000/svg}line"))
     assert any(line.get("marker-end") == "url(#authlab-refused)" for line in lines)
+
+
+def _svg(rec) -> ET.Element:
+    return ET.fromstring(re.search(r"<svg.*</svg>", rec._repr_html_(), re.S).group())
+
+
+def test_svg_takes_its_colours_from_the_theme_and_fits(server, store):
+    """No fixed colour that vanishes on JupyterLab Dark; names, labels and notes inside the drawing."""
+    def state():
+        return {sid[:8]: {"username": "alice", "roles": ["reader"] * 6} for sid in store}
+
+    with authlab.record(state=state) as rec:
+        rec.session.post(server.url + "/login", json={"username": "alice", "password": "x"})
+        rec.session.get(server.url + "/profile")
+    svg = _svg(rec)
+    painted = [element for element in svg.iter() if element.get("style") and "fill" in element.get("style")]
+    assert painted
+    for element in svg.iter():
+        assert element.get("fill") is None and element.get("stroke") is None, element.attrib
+        colours = re.findall(r"(?:fill|stroke):([^;]+)", element.get("style", ""))
+        assert all(colour.strip() == "none" or "var(--jp-" in colour for colour in colours), element.attrib
+    width = float(svg.get("width"))
+    assert svg.get("viewBox") == f"0 0 {svg.get('width')} {svg.get('height')}"
+    assert "max-width:100%" in svg.get("style")  # shrinks to the output area instead of being cut off
+    for rect in svg.iter(f"{SVG}rect"):
+        assert 0 <= float(rect.get("x")) and float(rect.get("x")) + float(rect.get("width")) <= width
+    texts = [element for element in svg.iter(f"{SVG}text")]
+    assert any(text.text.startswith('{"') for text in texts), "the server-side note is drawn"
+    for text in texts:  # a start-anchored line ends inside the drawing (12 px monospace: 7.3 px a character)
+        if text.get("text-anchor") == "start":
+            assert float(text.get("x")) + len(text.text) * 7.3 <= width, text.text
 
 
 def test_empty_recording_says_so():

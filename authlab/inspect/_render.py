@@ -7,10 +7,13 @@ import html
 import json
 from collections.abc import Iterable
 
-# jwt.io's colours, so learners recognise the three parts.
-HEADER_COLOUR = "#fb015b"
-PAYLOAD_COLOUR = "#d63aff"
-SIGNATURE_COLOUR = "#00b9f1"
+from authlab.theme import themed
+
+# jwt.io's colours, so learners recognise the three parts; themed to pass WCAG AA on Light and Dark.
+HEADER_COLOUR = themed("#fb015b")
+PAYLOAD_COLOUR = themed("#d63aff")
+SIGNATURE_COLOUR = themed("#00b9f1")
+# backgrounds of badges, which carry white text (each at least 4.5:1 with white)
 GOOD, BAD, NOTE, NEUTRAL = "#1a7f37", "#cf222e", "#bc4c00", "#57606a"
 HIGHLIGHT = "#fff8c5"
 
@@ -94,7 +97,7 @@ def badge(text: str, colour: str, css_class: str = "") -> str:
 
 def code_block(text: str, colour: str = "inherit") -> str:
     return (
-        f'<pre style="{MONO}; color:{colour}; white-space:pre-wrap; word-break:break-all; '
+        f'<pre style="{MONO}; color:{colour}; white-space:pre-wrap; overflow-wrap:anywhere; '
         f'margin:4px 0; padding:6px; background:rgba(127,127,127,0.08)">{esc(text)}</pre>'
     )
 
@@ -108,7 +111,7 @@ def table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def finding_list(findings: Iterable[object], css_class: str) -> str:
-    items = "".join(f'<li style="color:{NOTE}">{esc(finding)}</li>' for finding in findings)
+    items = "".join(f'<li style="color:{themed(NOTE)}">{esc(finding)}</li>' for finding in findings)
     return f'<ul class="{css_class}" style="margin:4px 0">{items}</ul>' if items else ""
 
 

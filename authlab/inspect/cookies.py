@@ -382,13 +382,13 @@ def _row(cookie: Cookie) -> list[str]:
     name = f"<code>{r.esc(cookie.name)}</code>"
     if cookie.source:
         name += f"<br><small>{r.esc(cookie.source)}</small>"
-    value = f'<code style="word-break:break-all">{r.esc(r.shorten(cookie.value, 120))}</code>'
+    value = f'<code style="overflow-wrap:anywhere">{r.esc(r.shorten(cookie.value, 120))}</code>'
     attributes = "<br>".join(f"<small><b>{r.esc(what)}</b>: {r.esc(why)}</small>"
                              for what, _, why in (line.partition(": ") for line in cookie.explanations))
     contents = ""
     if cookie.verdict:
         colour = cookie.status.colour if cookie.status else r.NEUTRAL
-        contents = f'<span style="color:{colour}">{r.esc(cookie.verdict)}</span>'
+        contents = f'<span style="color:{r.themed(colour)}">{r.esc(cookie.verdict)}</span>'
         if cookie.contents is not None:
             contents += r.code_block(r.shorten(r.pretty_json(cookie.contents), 2000))
     return [name, value, attributes, contents, r.finding_list(cookie.findings, "authlab-cookie-warnings")]

@@ -88,7 +88,7 @@ class ExchangeView:
 
     def _repr_html_(self) -> str:
         if self.problem:
-            return f'<div class="authlab-exchange" style="color:{r.BAD}">{r.esc(self.problem)}</div>'
+            return f'<div class="authlab-exchange" style="color:{r.themed(r.BAD)}">{r.esc(self.problem)}</div>'
         return '<div class="authlab-exchange">' + "".join(
             _hop_html(number, len(self.hops), hop) for number, hop in enumerate(self.hops, 1)) + "</div>"
 
@@ -168,9 +168,9 @@ def _hop_html(number: int, total: int, hop: Hop) -> str:
     colour = r.GOOD if hop.status < 300 else r.NOTE if hop.status < 400 else r.BAD
     request = [f"&gt; <b>{r.esc(hop.request_line)}</b>"]
     request += [_header_html("&gt;", name, value) for name, value in hop.request_headers]
-    response = [f'&lt; <b style="color:{colour}">{r.esc(hop.status_line)}</b>']
+    response = [f'&lt; <b style="color:{r.themed(colour)}">{r.esc(hop.status_line)}</b>']
     response += [_header_html("&lt;", name, value) for name, value in hop.response_headers]
-    pre = f'<pre style="{r.MONO}; white-space:pre-wrap; word-break:break-all; margin:2px 0">'
+    pre = f'<pre style="{r.MONO}; white-space:pre-wrap; overflow-wrap:anywhere; margin:2px 0">'
     parts = [
         r.heading(f"{number}/{total}  {hop.method} {hop.url} → {hop.status} {hop.reason} ({hop.elapsed_ms:.1f} ms)"),
         pre + "\n".join(request) + "</pre>",

@@ -110,7 +110,7 @@ class JWTInspector(widgets.VBox):
             header, payload = _json_object(self.header_box.value, "header"), _json_object(self.payload_box.value,
                                                                                           "payload")
         except ValueError as problem:
-            self.encoder_status.value = f'<span style="color:{r.BAD}">{r.esc(problem)}</span>'
+            self.encoder_status.value = f'<span style="color:{r.themed(r.BAD)}">{r.esc(problem)}</span>'
             return
         note = "kept the original token's signature: the verdict shows whether it still matches"
         if self.keep_signature.value:

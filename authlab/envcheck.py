@@ -1,4 +1,8 @@
-"""Is everything the course needs installed? One row per requirement, and how to fix it."""
+"""Is everything the course needs installed? One row per requirement, its status in words, and how to fix it.
+
+The lessons and labs need the package's own dependencies; ``extras=("test", "instructor")`` adds the rows of
+those tool sets (``authlab check --extra test``).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ import html
 import importlib.metadata as metadata
 import platform
 import sys
+from collections.abc import Iterable
 
 from packaging.requirements import Requirement
 from packaging.version import InvalidVersion, Version
 
-FIX = "pip install -e '.[test,instructor]'  (from the course folder)"
+FIX = "make lab, or pip install -e . (from the course folder)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +38,13 @@ class Row:
         except InvalidVersion:
             return True
 
+    @property
+    def status(self) -> str:
+        """In words, for screens and readers without an emoji font."""
+        if self.ok:
+            return "ok"
+        return "missing" if self.installed is None else f"too old, needs {self.wanted}"
+
 
 class Report(list):
     """The rows of an environment check; renders as a table in a notebook."""
@@ -48,17 +60,22 @@ class Report(list):
     def summary(self) -> str:
         core = [row for row in self if row.extra is None]
         missing = [row for row in core if not row.ok]
+        tools = [row for row in self if row.extra is not None and not row.ok]
         if not missing:
-            return f"All {len(core)} course packages present (Python {platform.python_version()})."
-        names = ", ".join(f"{row.name}{row.wanted}" for row in missing)
-        return f"{len(missing)} of {len(core)} course packages missing or too old: {names}. Fix: {FIX}"
+            text = f"All {len(core)} course packages present (Python {platform.python_version()})."
+        else:
+            names = ", ".join(f"{row.name}{row.wanted}" for row in missing)
+            text = f"{len(missing)} of {len(core)} course packages missing or too old: {names}. Fix: {FIX}"
+        if tools:
+            extras = ",".join(sorted({row.extra for row in tools}))
+            text += f" {len(tools)} optional tools missing or too old; to add them: pip install -e '.[{extras}]'"
+        return text
 
     def __str__(self) -> str:
-        lines = [f"{'package':28} {'wanted':14} {'installed':12} ok"]
+        lines = [f"{'package':28} {'wanted':14} {'installed':12} status"]
         for row in self:
             label = row.name + (f" [{row.extra}]" if row.extra else "")
-            mark = "yes" if row.ok else ("no" if row.extra is None else "optional, no")
-            lines.append(f"{label:28} {row.wanted or 'any':14} {row.installed or '-':12} {mark}")
+            lines.append(f"{label:28} {row.wanted or 'any':14} {row.installed or '-':12} {row.status}")
         return "\n".join(lines + ["", self.summary()])
 
     __repr__ = __str__
@@ -67,17 +84,17 @@ class Report(list):
         rows = "".join(
             f"<tr><td>{html.escape(row.name)}{' <i>(' + row.extra + ')</i>' if row.extra else ''}</td>"
             f"<td>{html.escape(row.wanted or 'any')}</td><td>{row.installed or '&mdash;'}</td>"
-            f"<td>{'&#9989;' if row.ok else ('&#10060;' if row.extra is None else '&#9898;')}</td></tr>"
+            f"<td>{'&#9989;' if row.ok else '&#10060;'} {html.escape(row.status)}</td></tr>"
             for row in self
         )
         return (
-            "<table><tr><th>package</th><th>wanted</th><th>installed</th><th></th></tr>"
+            "<table><tr><th>package</th><th>wanted</th><th>installed</th><th>status</th></tr>"
             f"{rows}</table><p>{html.escape(self.summary())}</p>"
         )
 
 
-def check_environment(distribution: str = "authlab") -> Report:
-    """Compare what ``distribution`` declares with what is installed."""
+def check_environment(distribution: str = "authlab", extras: Iterable[str] = ()) -> Report:
+    """Compare what ``distribution`` needs (and the tools of ``extras``) with what is installed."""
     try:
         declared = metadata.requires(distribution) or []
     except metadata.PackageNotFoundError:
@@ -86,6 +103,8 @@ def check_environment(distribution: str = "authlab") -> Report:
     for line in declared:
         requirement = Requirement(line)
         extra = _extra_of(requirement)
+        if extra is not None and extra not in extras:
+            continue
         if requirement.marker and extra is None and not requirement.marker.evaluate():
             continue
         report.append(_row(requirement, extra))
@@ -123,9 +142,12 @@ def _extra_of(requirement: Requirement) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    argparse.ArgumentParser(prog="authlab check", description=__doc__).parse_args(argv)
+    parser = argparse.ArgumentParser(prog="authlab check", description=__doc__)
+    parser.add_argument("--extra", action="append", default=[], choices=("test", "instructor"),
+                        help="also check this extra's tools (repeatable)")
+    args = parser.parse_args(argv)
     try:
-        report = check_environment()
+        report = check_environment(extras=args.extra)
     except RuntimeError as error:
         print(error, file=sys.stderr)
         return 1

@@ -69,6 +69,22 @@ def test_a_question_needs_exactly_one_right_choice():
         Question("q", "00", "?", (Choice("a", True, "."), Choice("b", True, ".")))
 
 
+def test_length_gives_the_answer_away_no_more_than_chance():
+    """A student who always picks the longest option should score about a quarter, not 14 of 15."""
+    def rank_of_answer(question):  # 1 = the correct option is the longest
+        lengths = sorted((len(choice.text) for choice in question.choices), reverse=True)
+        return lengths.index(len(question.choice(question.answer).text)) + 1
+
+    ranks = [rank_of_answer(question) for question in QUESTIONS]
+    assert ranks.count(1) <= len(QUESTIONS) / 3, ranks
+    assert ranks.count(1) >= 1 and max(ranks) == 4, f"the inverse tell (never the longest): {ranks}"
+
+
+def test_the_answer_is_not_always_in_the_same_place():
+    letters = [question.answer for question in QUESTIONS]
+    assert max(letters.count(letter) for letter in set(letters)) <= len(QUESTIONS) / 2, letters
+
+
 def test_text_lists_questions_without_giving_answers_away():
     printed = quiz.text()
     assert all(question.prompt in printed for question in QUESTIONS)

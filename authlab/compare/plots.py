@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from authlab.compare.report import CompareResult
 
 DPI = 100
+STORE_STYLES = ({"marker": "o", "linestyle": "-"}, {"marker": "s", "linestyle": "--", "markersize": 9,
+                                                     "markerfacecolor": "none"}, {"marker": "^", "linestyle": ":"})
 
 
 def _save(figure: Figure, path: Path) -> Path:
@@ -59,8 +61,9 @@ def growth_figure(result: CompareResult) -> Figure:
     """Total server-side bytes as users grow, per store; JWT keeps nothing."""
     figure = Figure(figsize=(8, 4.5), layout="constrained")
     axes = figure.subplots()
-    for growth in result.growth:
-        axes.plot(growth.users, growth.bytes, marker="o", label=f"sessions in {growth.store}")
+    for growth, style in zip(result.growth, STORE_STYLES, strict=False):  # stores lie close: marker and dash apart
+        axes.plot(growth.users, growth.bytes, **style,
+                  label=f"sessions in {growth.store} ({growth.per_session[-1]:.0f} B each)")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.text(0.02, 0.95, "JWT: 0 bytes on the server (until tokens are revoked)", transform=axes.transAxes,
@@ -87,8 +90,15 @@ def wire_figure(result: CompareResult) -> Figure:
     right.plot(tokens.claims, tokens.rs256, marker="o", label="JWT RS256")
     right.plot(tokens.claims, tokens.session_cookie, marker="o", label="session cookie")
     right.axhline(COOKIE_LIMIT, color="tab:red", linestyle=":", label=f"{COOKIE_LIMIT}-byte cookie limit")
+    over = tokens.over_cookie_limit()
+    if over and over[0] != tokens.claims[0]:  # the point of the chart: where the token stops fitting in a cookie
+        at = tokens.claims.index(over[0])
+        x = np.interp(COOKIE_LIMIT, tokens.token_cookie[at - 1:at + 1], tokens.claims[at - 1:at + 1])
+        right.plot([x], [COOKIE_LIMIT], marker="o", markersize=10, markerfacecolor="none", color="tab:red")
+        right.annotate(f"too big for a cookie\nfrom about {x:.0f}\npermissions", (x, COOKIE_LIMIT), xytext=(12, -8),
+                       textcoords="offset points", ha="left", va="top", color="tab:red")
     right.set(xlabel="permissions in the token", ylabel="bytes", title="Token size as claims grow")
-    right.legend(loc="center right")
+    right.legend(loc="upper left")  # the lines start low on the left; the crossing is to the right
     return figure
 
 

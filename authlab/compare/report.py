@@ -113,6 +113,21 @@ class CompareResult:
             "phases_s": self.phases,
         }
 
+    def summary(self) -> str:
+        """The headline figures in a few lines, before the tables' details; says what was not measured."""
+        medians = ", ".join(f"{name} {s.median * 1e3:.2f} ms" for name, s in self.summaries.items())
+        lines = [f"Round trip, median: {medians}"]
+        if self.auth_steps:
+            lines.append(f"Auth step alone: at most {max(map(self.auth_share, self.auth_steps)):.1%} of a request")
+        if self.growth:
+            stores = ", ".join(f"{g.store} {g.per_session[-1]:.0f} B" for g in self.growth)
+            lines.append(f"Server storage per session: {stores}; per JWT user: 0 B")
+        if self.wire:
+            lines.append("On the wire per request: " + ", ".join(f"{w.approach} {w.credential_bytes} B"
+                                                                 for w in self.wire))
+        lines += [f"Not measured: {store} ({reason})" for store, reason in self.skipped.items()]
+        return "\n".join(lines)
+
     def table(self) -> str:
         """The figures as text tables for a terminal."""
         sections = [self._header(), self._latency_table(), self._auth_table(), self._storage_table(),

@@ -12,6 +12,7 @@ from jwt.algorithms import RSAAlgorithm
 
 import authlab
 from authlab.inspect import Status, UnusableKeyError, encode, inspect_jwt
+from authlab.theme import themed
 from authlab.wire import b64url_encode as _b64
 from authlab.wire import json_segment as _b64_json
 
@@ -417,9 +418,10 @@ def test_bytes_token_is_read():
 def test_html_colours_the_three_parts_like_jwt_io():
     html = inspect_jwt(JWT_IO, JWT_IO_SECRET)._repr_html_()
     header, payload, signature = JWT_IO.split(".")
-    assert f'<span style="color:#fb015b">{header}</span>' in html
-    assert f'<span style="color:#d63aff">{payload}</span>' in html
-    assert f'<span style="color:#00b9f1">{signature}</span>' in html
+    # jwt.io's red, purple and blue, mixed with the theme's text colour (tests/test_theme.py measures them)
+    assert f'<span style="color:{themed("#fb015b")}">{header}</span>' in html
+    assert f'<span style="color:{themed("#d63aff")}">{payload}</span>' in html
+    assert f'<span style="color:{themed("#00b9f1")}">{signature}</span>' in html
     assert "&quot;John Doe&quot;" in html and "VERIFIED" in html
 
 

@@ -14,10 +14,13 @@ if TYPE_CHECKING:
 __all__ = ["html"]
 
 
-def html(report: TokenInspection) -> str:
-    """The report as HTML, the way jwt.io shows a token."""
+def html(report: TokenInspection, *, status: bool = True) -> str:
+    """The report as HTML, the way jwt.io shows a token; ``status=False`` leaves out the verdict banner (the
+    widget shows its own)."""
+    badge = r.badge(report.status, report.status.colour)
+    banner = f'<div class="authlab-jwt-status">{badge} {r.esc(report.verdict)}</div>'
     parts = [
-        f'<div class="authlab-jwt-status">{r.badge(report.status, report.status.colour)} {r.esc(report.verdict)}</div>',
+        banner if status else "",
         f'<div class="authlab-jwt-encoded" style="{r.MONO}; word-break:break-all; margin:6px 0">'
         f"{_coloured_token(report)}</div>",
         '<div style="display:flex; flex-wrap:wrap; gap:12px">',

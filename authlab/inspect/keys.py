@@ -9,6 +9,8 @@ HMAC secret (the algorithm-confusion attack).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
@@ -30,7 +32,8 @@ from authlab.inspect.verdicts import MAX_INPUT_BYTES, Status
 if TYPE_CHECKING:
     from authlab.inspect.jwt import TokenInspection
 
-__all__ = ["ALGORITHMS", "Key", "UnusableKeyError", "check_signature", "key_text", "load_key", "sign"]
+__all__ = ["ALGORITHMS", "KEY_FORMS", "Key", "UnusableKeyError", "check_signature", "key_form", "key_text", "load_key",
+           "read_key_text", "sign"]
 
 ALGORITHMS = get_default_algorithms()
 SIGNING_ALGS = sorted(alg for alg in ALGORITHMS if alg != "none")
@@ -77,6 +80,8 @@ def load_key(key: Any, kid: Any = None) -> Key:
         raw = key.encode("utf-8") if isinstance(key, str) else key
         if len(raw) > MAX_INPUT_BYTES:
             raise UnusableKeyError(f"the key is {len(raw)} bytes; the inspector reads keys up to 64 KiB")
+        if key_form(raw) == "hex":  # bytes that are not text cannot be PEM or a JWK: a raw secret, as given
+            return Key("oct", raw, private=True)
         text = raw.strip()
         if text.startswith(b"{"):
             try:
@@ -205,10 +210,27 @@ def sign(alg: str, signing_input: bytes, key: Any) -> tuple[bytes, Any]:
     return signature, loaded.material if loaded.kty == "oct" else loaded.public
 
 
-def key_text(key: Any) -> str:
-    """A key as the text a learner would paste (for the widget)."""
+KEY_FORMS = ("text", "hex", "base64")  # how the widget's Key box shows a key
+
+
+def key_form(key: Any) -> str:
+    """The form that shows ``key`` losslessly: text, unless it is bytes that are not printable UTF-8 (hex)."""
+    if not isinstance(key, bytes):
+        return "text"
+    try:
+        text = key.decode("utf-8")
+    except UnicodeDecodeError:
+        return "hex"
+    return "text" if all(char.isprintable() or char in "\r\n\t" for char in text) else "hex"
+
+
+def key_text(key: Any, form: str = "text") -> str:
+    """A key as the text a learner would paste (for the widget); ``hex`` and ``base64`` show its bytes."""
+    if form != "text":
+        raw = key if isinstance(key, bytes) else key_text(key).encode("utf-8")
+        return raw.hex() if form == "hex" else base64.b64encode(raw).decode("ascii")
     if isinstance(key, bytes):
-        return key.decode("utf-8", "replace")
+        return key.decode("utf-8", "replace")  # lossy: the widget shows such bytes as hex (key_form)
     if isinstance(key, dict):
         return json.dumps(key)
     if isinstance(key, str):
@@ -223,3 +245,15 @@ def key_text(key: Any) -> str:
         return ""
 
 
+def read_key_text(text: str, form: str) -> str | bytes:
+    """The key typed in ``form``: text as it is; hex, or base64 (standard or URL-safe, padding optional), as bytes."""
+    if form == "text":
+        return text
+    compact = "".join(text.split())
+    try:
+        if form == "hex":
+            return bytes.fromhex(compact)
+        standard = compact.replace("-", "+").replace("_", "/")
+        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
+    except (ValueError, binascii.Error):
+        raise UnusableKeyError(f"the Key box does not hold valid {form}") from None

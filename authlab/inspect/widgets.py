@@ -1,18 +1,26 @@
 """A live JWT inspector widget: paste a token and a key, edit the header or payload, watch the verdict change.
 
     JWTInspector(token=token, key="your-256-bit-secret")     # key: any form inspect_jwt takes
+    JWTInspector(token=token, key=secrets.token_bytes(32))    # verified with exactly these bytes, shown as hex
 
 Decoder: the token box and the key box are re-inspected on every keystroke. Encoder: editing the header or
 payload JSON builds a new token, re-signed with the key when the key can sign (a secret, or a private key),
 otherwise, or when "keep the old signature" is ticked, carrying the signature of the token last typed or
 pasted, which the verdict then reports as invalid: that is what tampering looks like.
 
+The key is used exactly as given (str, bytes, PEM, JWK, a cryptography key) until the Key box is edited. The
+box shows it losslessly: bytes that are not text as hex; "Key as" switches between text, hex and base64, and
+what is typed is read in that form.
+
 CSS classes (stable, for browser tests and styling):
     authlab-jwt-inspector       the whole widget
     authlab-jwt-token           the token Textarea
     authlab-jwt-key             the key Textarea
+    authlab-jwt-key-format      "Key as": text, hex or base64 (ToggleButtons)
+    authlab-jwt-key-note        what the Key box holds, or why it cannot be read (HTML)
     authlab-jwt-verdict         the verdict line (HTML): status badge and one-line reason
-    authlab-jwt-view            the full decoded view (HTML): coloured token, parts, claims, warnings
+    authlab-jwt-view            the full decoded view (HTML): coloured token, parts, claims, warnings (no
+                                second verdict banner)
     authlab-jwt-header          the editable header JSON (Textarea)
     authlab-jwt-payload         the editable payload JSON (Textarea)
     authlab-jwt-keep-signature  the "keep the old signature" Checkbox
@@ -29,8 +37,9 @@ from typing import Any
 import ipywidgets as widgets
 
 from authlab.inspect import _render as r
+from authlab.inspect import jwt_html
 from authlab.inspect.jwt import TokenInspection, encode, inspect_jwt
-from authlab.inspect.keys import UnusableKeyError, key_text
+from authlab.inspect.keys import KEY_FORMS, UnusableKeyError, key_form, key_text, read_key_text
 
 __all__ = ["JWTInspector"]
 
@@ -57,8 +66,15 @@ class JWTInspector(widgets.VBox):
         self.inspection: TokenInspection | None = None
         self._original: TokenInspection | None = None  # the last token typed or pasted, not built by the encoder
         self.token_box = _textarea(token, "Token", "paste a JWT: header.payload.signature", "authlab-jwt-token", "90px")
-        self.key_box = _textarea(key_text(key), "Key", "HS*: the secret; RS*/PS*/ES*/EdDSA: the public key (PEM or "
-                                                       "JWK), or the private key to re-sign", "authlab-jwt-key", "60px")
+        self.key = key if key is not None else ""  # as given, until the Key box is edited
+        form = key_form(self.key)
+        self.key_box = _textarea(key_text(self.key, form), "Key", "HS*: the secret; RS*/PS*/ES*/EdDSA: the public "
+                                 "key (PEM or JWK), or the private key to re-sign", "authlab-jwt-key", "60px")
+        self.key_format = widgets.ToggleButtons(options=KEY_FORMS, value=form, description="Key as",
+                                                style={"button_width": "70px"})
+        self.key_format.add_class("authlab-jwt-key-format")
+        self.key_note = _html("authlab-jwt-key-note")
+        self._writing_key = False
         self.verdict = _html("authlab-jwt-verdict")
         self.view = _html("authlab-jwt-view")
         self.header_box = _textarea("", "Header", "header JSON", "authlab-jwt-header", "80px")
@@ -73,24 +89,58 @@ class JWTInspector(widgets.VBox):
             widgets.HTML(r.heading("Encoder: edit the header or payload to build a new token")),
             self.header_box, self.payload_box, self.keep_signature, self.encoder_status,
         ])
-        super().__init__([self.token_box, self.key_box, self.verdict, self.view, encoder], **kwargs)
+        super().__init__([self.token_box, self.key_box, self.key_format, self.key_note, self.verdict, self.view,
+                          encoder], **kwargs)
         self.add_class("authlab-jwt-inspector")
-        for box in (self.token_box, self.key_box):
-            box.observe(self._on_input, names="value")
+        self.token_box.observe(self._on_input, names="value")
+        self.key_box.observe(self._on_key_typed, names="value")
+        self.key_format.observe(self._on_key_format, names="value")
         for control in (self.header_box, self.payload_box, self.keep_signature):
             control.observe(self._on_edit, names="value")
+        self._note_key()
         self._on_input()
 
     def __repr__(self) -> str:
         # the text/plain fallback (GitHub, nbconvert) shows the verdict rather than the widget tree
         return f"JWTInspector: {self.inspection.status}: {self.inspection.verdict}"
 
+    def _on_key_typed(self, change: dict | None = None) -> None:
+        """The learner edited the Key box: read it in the chosen form."""
+        if self._writing_key:
+            return
+        try:
+            self.key = read_key_text(self.key_box.value, self.key_format.value)
+            self.key_note.value = ""
+        except UnusableKeyError as problem:
+            self.key = ""
+            self.key_note.value = f'<span style="color:{r.themed(r.BAD)}">{r.esc(problem)}</span>'
+        self._on_input()
+
+    def _on_key_format(self, change: dict) -> None:
+        """Show the same key in another form; bytes that are not text stay in hex or base64."""
+        if change["new"] == "text" and key_form(self.key) != "text":
+            self.key_format.value = change["old"]
+            self.key_note.value = r.esc(f"these {len(self.key)} bytes are not text: shown as {change['old']}")
+            return
+        self._writing_key = True
+        try:
+            self.key_box.value = key_text(self.key, change["new"])
+        finally:
+            self._writing_key = False
+        self._note_key()
+
+    def _note_key(self) -> None:
+        if isinstance(self.key, bytes) and self.key and self.key_format.value != "text":
+            self.key_note.value = r.esc(f"{len(self.key)} bytes, shown as {self.key_format.value}")
+        else:
+            self.key_note.value = ""
+
     def _on_input(self, change: dict | None = None) -> None:
         """Token or key changed: inspect again, and refresh the editors unless they caused the change."""
-        self.inspection = inspect_jwt(self.token_box.value, self.key_box.value or None, now=self.now)
+        self.inspection = inspect_jwt(self.token_box.value, self.key or None, now=self.now)
         report = self.inspection
         self.verdict.value = f"{r.badge(report.status, report.status.colour)} {r.esc(report.verdict)}"
-        self.view.value = report._repr_html_() if self.token_box.value.strip() else ""
+        self.view.value = jwt_html.html(report, status=False) if self.token_box.value.strip() else ""
         if self._writing_token or report.header is None:
             return
         self._original = report
@@ -118,7 +168,7 @@ class JWTInspector(widgets.VBox):
         else:
             unsecured = str(header.get("alg", "")).lower() == "none"
             try:
-                new = encode(header, payload, None if unsecured else self.key_box.value or None, now=self.now)
+                new = encode(header, payload, None if unsecured else self.key or None, now=self.now)
                 note = f"re-signed with {new.alg}"
             except UnusableKeyError as problem:
                 new = self._original.edit(header, payload, keep_signature=True)

@@ -24,8 +24,8 @@ from flask import Flask, jsonify, request
 
 from authlab.tokens import AUDIENCE, ISSUER, TokenService, access_claims
 from authlab.users import Users
-from authlab.vulnerable._common import json_body, vulnerable_app
-from authlab.webapp import AuthState, settings_response, unauthorized
+from authlab.vulnerable._common import vulnerable_app
+from authlab.webapp import AuthState, credentials, settings_route, unauthorized
 from authlab.wire import bearer_token, public_key_pem, split_token
 
 Verify = Callable[[str], dict]
@@ -39,8 +39,7 @@ def _token_app(name: str, state: AuthState, issue: Callable[[str], str], verify:
 
     @app.post("/login")
     def login():
-        body = json_body()
-        user = state.users.authenticate(body.get("username"), body.get("password"))
+        user = state.users.authenticate(*credentials())
         if user is None:
             return unauthorized("Invalid credentials")
         return jsonify(token=issue(user), token_type="Bearer")
@@ -52,13 +51,13 @@ def _token_app(name: str, state: AuthState, issue: Callable[[str], str], verify:
         except Exception as error:  # the flawed verifiers raise anything on garbage; a 401 either way
             return unauthorized(f"Invalid token: {error}")
 
-    @app.post("/settings")
-    def settings():
+    def user_or_none() -> str | None:
         try:
-            user = claims()["sub"]
-        except Exception:
-            user = None
-        return settings_response(state, user, json_body())
+            return claims()["sub"]
+        except Exception:  # as in /profile: garbage is no user
+            return None
+
+    settings_route(app, user_or_none, state)
 
     @app.post("/logout")
     def logout():

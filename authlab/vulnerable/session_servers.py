@@ -21,7 +21,7 @@ from authlab.tokens import TokenError, TokenService
 from authlab.users import Users
 from authlab.vulnerable._common import json_body, vulnerable_app
 from authlab.weak import weakness
-from authlab.webapp import AuthState, settings_response, unauthorized
+from authlab.webapp import AuthState, credentials, settings_response, settings_route, unauthorized
 
 IDLE_TIMEOUT = 30 * 60
 
@@ -57,8 +57,7 @@ def _session_app(name: str, users: Users | None, *, new_id: Callable[[], str] = 
 
     @app.post("/login")
     def login():
-        body = json_body()
-        user = state.users.authenticate(body.get("username"), body.get("password"))
+        user = state.users.authenticate(*credentials())
         if user is None:
             return unauthorized("Invalid credentials")
         old_sid = live_sid()
@@ -170,8 +169,7 @@ def flask_session_app(secret_key: str | bytes = "keyboard cat", users: Users | N
 
     @app.post("/login")
     def login():
-        body = json_body()
-        user = state.users.authenticate(body.get("username"), body.get("password"))
+        user = state.users.authenticate(*credentials())
         if user is None:
             return unauthorized("Invalid credentials")
         session.clear()
@@ -183,9 +181,7 @@ def flask_session_app(secret_key: str | bytes = "keyboard cat", users: Users | N
         user = session.get("user")
         return jsonify(user=user) if user else unauthorized("Not logged in")
 
-    @app.post("/settings")
-    def settings():
-        return settings_response(state, session.get("user"), json_body())
+    settings_route(app, lambda: session.get("user"), state)
 
     @app.post("/logout")
     def logout():
@@ -218,8 +214,7 @@ def xss_app(users: Users | None = None) -> Flask:
 
     @app.post("/login")
     def login():
-        body = json_body()
-        user = state.users.authenticate(body.get("username"), body.get("password"))
+        user = state.users.authenticate(*credentials())
         if user is None:
             return unauthorized("Invalid credentials")
         response = jsonify(message="Logged in", user=user)
@@ -234,13 +229,13 @@ def xss_app(users: Users | None = None) -> Flask:
         except TokenError as error:
             return unauthorized(str(error))
 
-    @app.post("/settings")
-    def settings():
+    def current_user() -> str | None:
         try:
-            user = current_claims()["sub"]
+            return current_claims()["sub"]
         except TokenError:
-            user = None
-        return settings_response(state, user, json_body())
+            return None
+
+    settings_route(app, current_user, state)
 
     @app.post("/logout")
     def logout():

@@ -15,6 +15,8 @@ import dataclasses
 import html
 from typing import Literal
 
+from authlab.theme import TOGGLE_STYLE, TOGGLES
+
 __all__ = [
     "APPROACHES",
     "PRESETS",
@@ -296,16 +298,7 @@ def widget(initial: Answers | None = None):
     presets.observe(apply_preset, names="value")
     update()
     rows = [w.VBox([w.HTML(f"<b>{html.escape(q.text)}</b>"), controls[q.field]]) for q in QUESTIONS]
-    box = w.VBox([w.HTML(SELECTED_STYLE), presets, *rows, w.HTML("<hr>"), result])
-    box.add_class("authlab-decide")
+    box = w.VBox([w.HTML(TOGGLE_STYLE), presets, *rows, w.HTML("<hr>"), result])
+    box.add_class(TOGGLES)
     return box
 
-
-# The chosen answer of each toggle, unmistakable in Light and Dark: filled, bold and ticked (ipywidgets only
-# darkens it a shade).
-SELECTED_STYLE = """<style>
-.authlab-decide .widget-toggle-button.mod-active {
-  background: var(--jp-brand-color0, #0d47a1); color: #fff; font-weight: 700;
-}
-.authlab-decide .widget-toggle-button.mod-active::before { content: "\\2713\\00a0"; }
-</style>"""

@@ -112,7 +112,7 @@ def test_bad_server_count_is_a_clear_error():
 def test_widget_follows_presets_and_answers():
     box = widget()
     style, presets, *rows, _, result = box.children
-    assert "authlab-decide" in box._dom_classes and ".authlab-decide .widget-toggle-button.mod-active" in style.value
+    assert "authlab-toggles" in box._dom_classes and ".authlab-toggles .widget-toggle-button.mod-active" in style.value
     presets.value = "Microservices"
     assert APPROACHES["jwt"] in result.value
     controls = {q.field: row.children[1] for q, row in zip(QUESTIONS, rows, strict=True)}

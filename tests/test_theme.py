@@ -44,3 +44,8 @@ def test_badges_carry_readable_white_text(name):
 def test_the_old_jwt_colours_would_fail():
     """The measure is the one the issue used: jwt.io's signature colour on white is 2.28:1."""
     assert round(contrast(parse("#00b9f1"), parse("#ffffff")), 2) == 2.28
+
+
+def test_the_chosen_toggle_is_readable_on_both_themes():
+    for brand in ("#0d47a1", "#1976d2"):  # --jp-brand-color0 on Light and on Dark
+        assert contrast(parse("#ffffff"), parse(brand)) >= 4.5

@@ -40,6 +40,7 @@ from authlab.inspect import _render as r
 from authlab.inspect import jwt_html
 from authlab.inspect.jwt import TokenInspection, encode, inspect_jwt
 from authlab.inspect.keys import KEY_FORMS, UnusableKeyError, key_form, key_text, read_key_text
+from authlab.theme import TOGGLE_STYLE, TOGGLES
 
 __all__ = ["JWTInspector"]
 
@@ -89,9 +90,10 @@ class JWTInspector(widgets.VBox):
             widgets.HTML(r.heading("Encoder: edit the header or payload to build a new token")),
             self.header_box, self.payload_box, self.keep_signature, self.encoder_status,
         ])
-        super().__init__([self.token_box, self.key_box, self.key_format, self.key_note, self.verdict, self.view,
-                          encoder], **kwargs)
+        super().__init__([widgets.HTML(TOGGLE_STYLE), self.token_box, self.key_box, self.key_format, self.key_note,
+                          self.verdict, self.view, encoder], **kwargs)
         self.add_class("authlab-jwt-inspector")
+        self.add_class(TOGGLES)
         self.token_box.observe(self._on_input, names="value")
         self.key_box.observe(self._on_key_typed, names="value")
         self.key_format.observe(self._on_key_format, names="value")

@@ -14,6 +14,7 @@ import authlab
 from authlab import attacks
 from authlab.apps import Users, jwt_header_app
 from authlab.attacks.key_sources import jku_token, key_set, new_attacker_key, recover_rsa_public_key
+from authlab.vulnerable import alg_confusion_app
 from authlab.vulnerable.key_source_servers import jku_app
 
 CLAIMS = {"sub": "alice", "iat": 1_700_000_000, "exp": 4_000_000_000}
@@ -97,4 +98,22 @@ def test_reference_app_ignores_jku(users, attacker_jwks):
         claims = attacks.as_user(jwt.decode(_token_of(fixed), options={"verify_signature": False}))
         response = requests.get(fixed.url + "/profile", timeout=5,
                                 headers={"Authorization": f"Bearer {jku_token(claims, url, key)}"})
+    assert response.status_code == 401
+
+
+def test_a_hidden_public_key_is_recovered_and_used_for_algorithm_confusion(users):
+    key = _small_rsa_key()
+    with authlab.serve(alg_confusion_app(key, users, publish_key=False), name="test-hidden-key", show=False) as weak:
+        assert requests.get(weak.url + "/public-key.pem", timeout=5).status_code == 404
+        assert requests.get(weak.url + "/.well-known/jwks.json", timeout=5).status_code == 404
+        first, second = _token_of(weak), _token_of(weak)
+        public_key = recover_rsa_public_key(first, second)
+        admin = attacks.as_user(jwt.decode(first, options={"verify_signature": False}))
+        forged = attacks.alg_confusion_token(public_key, admin)
+        response = requests.get(weak.url + "/profile", headers={"Authorization": f"Bearer {forged}"}, timeout=5)
+    assert response.status_code == 200 and response.json() == {"user": "admin"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
+        with authlab.serve(jwt_header_app(key, users), name="test-hidden-key-fixed", show=False) as fixed:
+            response = requests.get(fixed.url + "/profile", headers={"Authorization": f"Bearer {forged}"}, timeout=5)
     assert response.status_code == 401

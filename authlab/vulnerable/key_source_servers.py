@@ -11,15 +11,13 @@ import time
 
 import jwt
 import requests
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, request
 
 from authlab.apps import AUDIENCE, ISSUER, AuthState, Users
-from authlab.attacks.key_sources import key_set
+from authlab.signing_keys import SigningKey
 from authlab.vulnerable.jwt_servers import _token_app
 
 JWKS_PATH = "/.well-known/jwks.json"
-KID = "server-key"
 
 
 def jku_app(users: Users | None = None) -> Flask:
@@ -33,27 +31,26 @@ def jku_app(users: Users | None = None) -> Flask:
     Fix: fetch keys only from the issuer's configured ``jwks_uri`` and ignore ``jku``, as
     ``authlab.jwks.resource_service`` does (lesson 05).
     """
-    private_key = ec.generate_private_key(ec.SECP256R1())
-    state = AuthState(users=users or Users(), signing_key=private_key, verifying_key=private_key.public_key(),
-                      algorithm="ES256")
+    key = SigningKey()
+    state = AuthState(users=users or Users(), signing_key=key.private_key, verifying_key=key.public_key,
+                      algorithm=key.algorithm)
 
     def issue(user: str) -> str:
         now = int(time.time())
         claims = {"sub": user, "iat": now, "exp": now + 900, "iss": ISSUER, "aud": AUDIENCE,
                   "jti": secrets.token_urlsafe(16)}
-        return jwt.encode(claims, private_key, algorithm="ES256",
-                          headers={"jku": request.host_url.rstrip("/") + JWKS_PATH, "kid": KID})
+        return key.sign(claims, {"jku": request.host_url.rstrip("/") + JWKS_PATH})
 
     def verify(token: str) -> dict:
         header = jwt.get_unverified_header(token)
         keys = requests.get(header["jku"], timeout=5).json()  # the flaw: the token chose this URL
-        key = next(jwt.PyJWK(k).key for k in keys["keys"] if k.get("kid") == header.get("kid"))
-        return jwt.decode(token, key, algorithms=["ES256"], audience=AUDIENCE, issuer=ISSUER)
+        named = next(jwt.PyJWK(k) for k in keys["keys"] if k.get("kid") == header.get("kid"))
+        return jwt.decode(token, named, algorithms=["ES256"], audience=AUDIENCE, issuer=ISSUER)
 
     app = _token_app("VULNERABLE-jwt-jku", state, issue, verify)
 
     @app.get(JWKS_PATH)
     def jwks():
-        return key_set(private_key, KID)
+        return key.jwks()
 
     return app

@@ -12,9 +12,10 @@ from flask import Flask
 
 import authlab
 from authlab import attacks
-from authlab.apps import Users, jwt_header_app
+from authlab.apps import jwt_header_app
 from authlab.attacks.key_sources import jku_token, recover_rsa_public_key
 from authlab.signing_keys import SigningKey
+from authlab.users import Users
 from authlab.vulnerable import alg_confusion_app
 from authlab.vulnerable.key_source_servers import jku_app
 

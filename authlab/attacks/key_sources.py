@@ -18,8 +18,8 @@ import hashlib
 import gmpy2
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from authlab.attacks.jwt_attacks import split_token
 from authlab.signing_keys import SigningKey
+from authlab.wire import split_token
 
 # RFC 8017 §9.2, note 1: the DER DigestInfo prefix that EMSA-PKCS1-v1_5 puts before the hash
 _DIGEST_INFO = {

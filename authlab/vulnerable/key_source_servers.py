@@ -6,16 +6,15 @@ Like the servers in ``jwt_servers``, it answers the course's routes with
 
 from __future__ import annotations
 
-import secrets
-import time
-
 import jwt
 import requests
 from flask import Flask, request
 
-from authlab.apps import AUDIENCE, ISSUER, AuthState, Users
 from authlab.signing_keys import SigningKey
+from authlab.tokens import AUDIENCE, ISSUER, access_claims
+from authlab.users import Users
 from authlab.vulnerable.jwt_servers import _token_app
+from authlab.webapp import AuthState
 
 JWKS_PATH = "/.well-known/jwks.json"
 
@@ -36,10 +35,7 @@ def jku_app(users: Users | None = None) -> Flask:
                       algorithm=key.algorithm)
 
     def issue(user: str) -> str:
-        now = int(time.time())
-        claims = {"sub": user, "iat": now, "exp": now + 900, "iss": ISSUER, "aud": AUDIENCE,
-                  "jti": secrets.token_urlsafe(16)}
-        return key.sign(claims, {"jku": request.host_url.rstrip("/") + JWKS_PATH})
+        return key.sign(access_claims(user, 900), {"jku": request.host_url.rstrip("/") + JWKS_PATH})
 
     def verify(token: str) -> dict:
         header = jwt.get_unverified_header(token)

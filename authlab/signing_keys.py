@@ -24,6 +24,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from authlab.errors import AuthlabError
+
 DEFAULT_ALGORITHM = "ES256"
 # RFC 7638 §3.2: the members a thumbprint hashes, per key type, in lexicographic order
 THUMBPRINT_MEMBERS = {"EC": ("crv", "kty", "x", "y"), "RSA": ("e", "kty", "n"), "OKP": ("crv", "kty", "x")}
@@ -31,7 +33,7 @@ THUMBPRINT_MEMBERS = {"EC": ("crv", "kty", "x", "y"), "RSA": ("e", "kty", "n"), 
 __all__ = ["DEFAULT_ALGORITHM", "KeySet", "SigningKey", "UnknownKeyError", "algorithm_for", "thumbprint"]
 
 
-class UnknownKeyError(KeyError):
+class UnknownKeyError(AuthlabError, KeyError):
     """No published key has this key ID."""
 
 

@@ -5,13 +5,14 @@ import time
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fakes import FakeClock
 
 import authlab
 from authlab.apps import jwt_cookie_app, jwt_header_app, session_app
 from authlab.client import CSRF_HEADER, log_in
 from authlab.stores import MemoryStore
+from authlab.tokens import ACCESS_TOKEN_HEADERS
 from authlab.users import DEMO_USERS, Users
 from authlab.webapp import state_of
 
@@ -94,15 +95,33 @@ def test_bearer_rejections_are_401_json(users):
         "tampered": f"Bearer {header}.{_b64({**claims, 'sub': 'admin'})}.{signature}",
         "alg none": f"Bearer {_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}.",
         "other key": "Bearer " + jwt.encode(claims, b"k" * 32, algorithm="HS256"),
-        "expired": "Bearer " + jwt.encode({**claims, "iat": now - 100, "exp": now - 10}, key, algorithm="HS256"),
-        "no exp": "Bearer " + jwt.encode({k: v for k, v in claims.items() if k != "exp"}, key, algorithm="HS256"),
+        "expired": "Bearer " + jwt.encode({**claims, "iat": now - 100, "exp": now - 10}, key, algorithm="HS256",
+                                          headers=ACCESS_TOKEN_HEADERS),
+        "no exp": "Bearer " + jwt.encode({k: v for k, v in claims.items() if k != "exp"}, key, algorithm="HS256",
+                                         headers=ACCESS_TOKEN_HEADERS),
+        "same key, not an access token (typ JWT)": "Bearer " + jwt.encode(claims, key, algorithm="HS256"),
     }
     for case, value in cases.items():
         headers = {"Authorization": value} if value else {}
         response = requests.get(server.url + "/profile", headers=headers)
         assert response.status_code == 401, case
         assert response.json()["error"], case
+    assert "expired" in requests.get(server.url + "/profile", headers={"Authorization": cases["expired"]}).text
     assert requests.get(server.url + "/profile", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+@pytest.mark.parametrize("key, algorithm", [(ec.generate_private_key(ec.SECP256R1()), "ES256"),
+                                            (rsa.generate_private_key(public_exponent=65537, key_size=2048), "RS256")])
+def test_asymmetric_keys_sign_their_algorithm_and_access_tokens_are_typed(users, key, algorithm):
+    app = jwt_header_app(key, users)
+    server = authlab.serve(app, name=f"typed-{algorithm}")
+    token = log_in(requests.Session(), server.url).json()["token"]
+    assert jwt.get_unverified_header(token) == {"alg": algorithm, "typ": "at+jwt"}
+    assert state_of(app).algorithm == algorithm and state_of(app).verifying_key.public_numbers()
+    claims = jwt.decode(token, key.public_key(), algorithms=[algorithm], audience="authlab-api")
+    id_token_like = jwt.encode(claims, key, algorithm=algorithm, headers={"typ": "JWT"})
+    response = requests.get(server.url + "/profile", headers={"Authorization": f"Bearer {id_token_like}"})
+    assert response.status_code == 401 and "not an access token" in response.json()["error"]
 
 
 def test_stateless_logout_keeps_token_valid_but_denylist_revokes(users):

@@ -4,9 +4,10 @@ import pytest
 
 import authlab
 from authlab.apps import jwt_header_app, session_app
-from authlab.attacks.battery import course_battery, summary
+from authlab.attacks.battery import course_battery, format_report, run_attacks, summary
 from authlab.attacks.catalog import ATTACKS
 from authlab.attacks.cli import main
+from authlab.attacks.probes import Target
 from authlab.users import Users
 from authlab.vulnerable import alg_confusion_app, csrf_app
 
@@ -77,4 +78,12 @@ def test_command_errors_are_one_line(argv, message, capsys):
 
 def test_command_lists_the_attacks(capsys):
     assert main(["--list"]) == 0
-    assert len(capsys.readouterr().out.strip().splitlines()) == len(ATTACKS) == 13
+    assert len(capsys.readouterr().out.strip().splitlines()) == len(ATTACKS) == 15
+
+
+def test_summary_counts_the_not_applicable_rows_the_report_lists(users):
+    with authlab.serve(jwt_header_app(users=users), name="test-battery-na", show=False) as server:
+        outcomes = run_attacks(Target(server.url, "jwt-header"))
+    listed = sum(" n/a " in line for line in format_report(outcomes).splitlines())
+    assert listed >= 2 and summary(outcomes).endswith(f"({listed} not applicable)")
+    assert any(o.verdict == "skipped" and o.kind not in o.attack.kinds for o in outcomes)  # other kinds' attacks

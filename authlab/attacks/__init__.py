@@ -2,6 +2,7 @@
 
 JWT (``jwt_attacks``): ``tamper_claims``, ``forge_unsigned``, ``crack_hs256``, ``forge_hs256``,
 ``alg_confusion_token``, ``kid_injection_token``, ``embedded_jwk_token``, ``expired_token``.
+Where the key comes from (``key_sources``): ``jku_token``, ``recover_rsa_public_key``.
 Sessions and cookies (``session_attacks``): ``probe_cookie_flags``, ``session_id_entropy``,
 ``clone_python_random``, ``ids_between``, ``crack_flask_session``, ``forge_flask_session``.
 Against a running server (``probes``): ``Target``, ``serve_target``, ``replay_after_logout``, ``fixation_probe``,
@@ -25,6 +26,7 @@ from authlab.attacks.jwt_attacks import (
     tamper_claims,
     unverified,
 )
+from authlab.attacks.key_sources import jku_token, recover_rsa_public_key
 from authlab.attacks.probes import (
     Finding,
     Target,
@@ -70,10 +72,12 @@ __all__ = [
     "forge_hs256",
     "forge_unsigned",
     "ids_between",
+    "jku_token",
     "kid_injection_token",
     "not_yet_valid_token",
     "probe_cookie_flags",
     "public_key_pem",
+    "recover_rsa_public_key",
     "replay_after_logout",
     "serve_target",
     "session_id_entropy",

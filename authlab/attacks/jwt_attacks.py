@@ -130,18 +130,22 @@ def embedded_jwk_token(claims: dict, private_key: rsa.RSAPrivateKey | None = Non
     return jwt.encode(claims, private_key, algorithm="RS256", headers={"jwk": public_jwk, "kid": "attacker"})
 
 
-def expired_token(claims: dict, key: Any, algorithm: str = "HS256", seconds_ago: int = 3600) -> str:
+def expired_token(claims: dict, key: Any, algorithm: str = "HS256", seconds_ago: int = 3600,
+                  headers: dict | None = None) -> str:
     """A correctly signed token that expired ``seconds_ago`` (issued twice as long ago). CWE-613.
 
     Stands for a token captured long ago (a log line, a browser history); only a server
-    that skips the ``exp`` check still accepts it.
+    that skips the ``exp`` check still accepts it. Pass the real token's ``typ`` in
+    ``headers`` so that a server checking it refuses the token for its expiry alone.
     """
     now = int(time.time())
-    return jwt.encode({**claims, "iat": now - 2 * seconds_ago, "exp": now - seconds_ago}, key, algorithm=algorithm)
+    return jwt.encode({**claims, "iat": now - 2 * seconds_ago, "exp": now - seconds_ago}, key, algorithm=algorithm,
+                      headers=headers)
 
 
-def not_yet_valid_token(claims: dict, key: Any, algorithm: str = "HS256", seconds_ahead: int = 3600) -> str:
+def not_yet_valid_token(claims: dict, key: Any, algorithm: str = "HS256", seconds_ahead: int = 3600,
+                        headers: dict | None = None) -> str:
     """A correctly signed token whose ``nbf`` (not before) lies ``seconds_ahead`` in the future. CWE-613."""
     now = int(time.time())
     return jwt.encode({**claims, "iat": now, "nbf": now + seconds_ahead, "exp": now + 2 * seconds_ahead},
-                      key, algorithm=algorithm)
+                      key, algorithm=algorithm, headers=headers)

@@ -15,6 +15,7 @@ from authlab.vulnerable.jwt_servers import (
     unverified_signature_app,
     weak_secret_app,
 )
+from authlab.vulnerable.key_source_servers import jku_app
 from authlab.vulnerable.session_servers import (
     client_side_logout_app,
     csrf_app,
@@ -31,6 +32,7 @@ __all__ = [
     "csrf_app",
     "embedded_jwk_app",
     "fixation_app",
+    "jku_app",
     "flask_session_app",
     "kid_traversal_app",
     "no_expiry_app",

@@ -79,6 +79,13 @@ def _hmac_ok(signing_input: bytes, signature: bytes, key: bytes) -> bool:
     return hmac.compare_digest(hmac.digest(key, signing_input, hashlib.sha256), signature)
 
 
+def _quietly(call: Callable, *args, **kwargs):
+    """PyJWT warns about a short key on every call; lesson 06 shows the warning once, the demos stay quiet."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
+        return call(*args, **kwargs)
+
+
 def _state(users: Users | None, tokens: TokenService) -> AuthState:
     return AuthState(users=users or Users(), signing_key=tokens.signing_key, verifying_key=tokens.verifying_key,
                      algorithm=tokens.algorithm)
@@ -125,23 +132,19 @@ def weak_secret_app(secret: str = "your-secret-key", users: Users | None = None)
     Fix: ``secrets.token_bytes(32)`` kept out of the code, as ``authlab.apps.jwt_header_app``.
     """
     tokens = TokenService(secret.encode())
-
-    def quietly(call: Callable, *args):  # PyJWT warns about the short key on every call; lesson 06 shows it once
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
-            return call(*args)
-
     return _token_app("VULNERABLE-jwt-weak-secret", _state(users, tokens),
-                      lambda user: quietly(tokens.issue, user), lambda token: quietly(tokens.verify, token))
+                      lambda user: _quietly(tokens.issue, user), lambda token: _quietly(tokens.verify, token))
 
 
-def alg_confusion_app(private_key: rsa.RSAPrivateKey | None = None, users: Users | None = None) -> Flask:
+def alg_confusion_app(private_key: rsa.RSAPrivateKey | None = None, users: Users | None = None, *,
+                      publish_key: bool = True) -> Flask:
     """VULNERABLE: an RS256 service whose verifier lets the token pick RS256 or HS256, with one key.
 
     For "HS256" it uses the key it holds, the public key PEM, as the HMAC secret, and that
     key is published (GET /public-key.pem, /.well-known/jwks.json). Written by hand because
     PyJWT refuses a PEM public key as an HMAC secret. CVE-2015-9235, CVE-2016-10555,
-    CVE-2017-11424; CWE-347.
+    CVE-2017-11424; CWE-347. With ``publish_key=False`` the key is published nowhere, which
+    changes nothing: two of its RS256 tokens give it away (``attacks.recover_rsa_public_key``).
     Fix: pin ``algorithms=["RS256"]``, as ``authlab.apps.jwt_header_app(private_key)``.
     """
     tokens = TokenService(private_key or rsa.generate_private_key(public_exponent=65537, key_size=2048))
@@ -151,10 +154,13 @@ def alg_confusion_app(private_key: rsa.RSAPrivateKey | None = None, users: Users
         header, claims, signing_input, signature = split_token(token)
         if header.get("alg") == "HS256" and _hmac_ok(signing_input, signature, pem):
             return _check_time_claims(claims)
-        return jwt.decode(token, tokens.verifying_key, algorithms=["RS256"], audience=AUDIENCE, issuer=ISSUER)
+        return _quietly(jwt.decode, token, tokens.verifying_key, algorithms=["RS256"], audience=AUDIENCE,
+                        issuer=ISSUER)
 
-    app = _token_app("VULNERABLE-jwt-alg-confusion", _state(users, tokens),
-                     tokens.issue, verify)
+    name = "VULNERABLE-jwt-alg-confusion" + ("" if publish_key else "-hidden-key")
+    app = _token_app(name, _state(users, tokens), lambda user: _quietly(tokens.issue, user), verify)
+    if not publish_key:
+        return app
     jwk = {**jwt.algorithms.RSAAlgorithm.to_jwk(tokens.verifying_key, as_dict=True), "alg": "RS256", "use": "sig"}
 
     @app.get("/public-key.pem")

@@ -214,3 +214,15 @@ def test_reference_apps_use_host_prefixed_cookies_over_https(users, make_app, na
     assert client.post(server.url + "/logout", headers=headers, verify=server.ca_bundle).status_code == 200
     assert not client.cookies  # cleared under the same prefixed names
     assert client.get(server.url + "/profile", verify=server.ca_bundle).status_code == 401
+
+
+def test_users_store_argon2id_at_owasps_parameters():
+    from argon2 import extract_parameters
+
+    users = Users({"carol": "a long passphrase"})
+    stored = users._hashes["carol"]
+    parameters = extract_parameters(stored)
+    assert stored.startswith("$argon2id$") and "a long passphrase" not in stored
+    assert parameters.memory_cost >= 19456 and parameters.time_cost >= 2 and parameters.parallelism == 1
+    assert users.authenticate("carol", "a long passphrase") == "carol"
+    assert users.authenticate("carol", "a long passphrase!") is None

@@ -67,7 +67,7 @@ def _reap_workers():
 
 @pytest.fixture(scope="module")
 def users():
-    return Users()  # scrypt is slow on purpose: hash once, pickle to every worker
+    return Users()  # argon2id is slow on purpose: hash once, pickle to every worker
 
 
 def test_workers_are_separate_processes_answering_in_turn(users):

@@ -87,7 +87,7 @@ def session_store_url(kind: str) -> Iterator[str]:
 def reference_servers(kinds=APPROACHES, mode: str = "threads", store_url: str = "memory://") -> Iterator[list[Target]]:
     """Run the reference app of each approach in ``kinds`` and yield a Target for each."""
     if mode == "threads":
-        users = _demo_user()  # scrypt hashing is slow on purpose: hash once for all three apps
+        users = _demo_user()  # password hashing is slow on purpose: hash once for all three apps
         servers = [serve(build_app(kind, store_url, users), name=f"compare-{kind}", show=False) for kind in kinds]
         try:
             yield [Target(kind, server.url, state=state_of(server.app))

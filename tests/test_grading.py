@@ -75,7 +75,7 @@ def _cases():
                                                 "    except KeyboardInterrupt:\n        pass")),
             NONE, "ignored the interrupt"),
         "sys_exit": (edited(solution, _prepend(REGISTER, "import sys\nsys.exit('bye')")), NONE, ""),
-        "os_exit": (edited(solution, _prepend(REGISTER, "import os\nos._exit(3)")), NONE, "kernel died"),
+        "os_exit": (edited(solution, _prepend(REGISTER, "import os\nos._exit(3)")), NONE, "died"),
         "leaves_server": (_appended(edited(solution, {}), LEAVE_SERVER), every, ""),
         "leaves_server_too": (_appended(edited(solution, {}), LEAVE_SERVER), every, ""),
         "prints_megabytes": (edited(solution, _prepend(REGISTER, 'print("x" * 5_000_000)')), every, ""),
@@ -86,9 +86,9 @@ def _cases():
             _without(edited(solution, _variant("logout_keeps_session")), "check_logout"),
             _but(every, "check_logout"), "check_logout was missing"),
         "monkeypatches_checks": (
-            edited(solution, {**_variant("cookie_not_httponly"), APP: MONKEYPATCH + "\n" + APP}),
+            _appended(edited(solution, _variant("cookie_not_httponly")), MONKEYPATCH),
             _but(every, "check_cookie_flags"), ""),
-        "empty_notebook": (nbformat.v4.new_notebook(), {}, "structure"),
+        "empty_notebook": (nbformat.v4.new_notebook(), {}, "none of the lab's cells"),
         "not_json": ("{this is not a notebook", {}, "not a readable notebook"),
     }
 
@@ -156,9 +156,10 @@ def test_csv_and_feedback_pages(graded, tmp_path):
     rows = list(csv.DictReader(open(tmp_path / "grades.csv")))
     assert [row["student"] for row in rows] == [r.student for r in ordered]
     assert {row["student"]: float(row["total"]) for row in rows}["raises"] == 1
-    assert list(rows[0])[1:-3] == list(_points())
+    assert list(rows[0])[1:-4] == list(_points())
+    assert {row["isolation"] for row in rows} == {"sandbox: cells in bubblewrap, checks outside"}
     page = (tmp_path / "feedback" / "os_exit.html").read_text()
-    assert "kernel died" in page and "0 of 16 points" in page
+    assert "died" in page and "0 of 16 points" in page
     big = (tmp_path / "feedback" / "prints_megabytes.html").stat().st_size
     assert big < 200_000, f"feedback of a notebook printing 5 MB is {big} bytes"
     page = (tmp_path / "feedback" / "monkeypatches_checks.html").read_text()

@@ -22,7 +22,9 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from authlab.grading import autograde, feedback
+from authlab.checks import remote
+from authlab.grading import autograde, feedback, judge
+from authlab.grading import sandbox as sandbox_module
 from authlab.grading.source import Lab, UnknownLabError, find_lab, gradebook
 
 
@@ -60,23 +62,43 @@ def grade_all(
     cell_timeout: int = 30,
     notebook_timeout: int = 300,
     progress: bool = True,
+    sandbox: bool = True,
 ) -> list[autograde.Result]:
     """Grade every submission with a pool of ``workers`` processes (default: one per core)."""
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix=f"authlab-gradebook-{lab.id}-") as folder:
-        db_url, released = gradebook(lab, Path(folder))
-        tests = autograde.test_cells(released, nbformat.read(lab.source, as_version=4))
-        job = autograde.Job(lab.id, lab.notebook, db_url, tests, cell_timeout, notebook_timeout)
+        job = make_job(lab, Path(folder), cell_timeout, notebook_timeout, sandbox=sandbox)
+        grade = judge.grade if job.runtime else autograde.grade
         # fork: the workers inherit the imported nbgrader instead of importing it again (seconds each)
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(autograde.grade, path, student, job): student for student, path in students.items()}
+            futures = {pool.submit(grade, path, student, job): student for student, path in students.items()}
             results = []
             with tqdm(total=len(futures), unit="notebook", desc=f"grading {lab.id}", disable=not progress) as bar:
                 for future in concurrent.futures.as_completed(futures):
                     results.append(_outcome(future, futures[future], students[futures[future]], job))
                     bar.update()
     return sorted(results, key=lambda result: result.student)
+
+
+def make_job(lab: Lab, folder: Path, cell_timeout: int, notebook_timeout: int, sandbox: bool) -> autograde.Job:
+    """What every worker needs; with ``sandbox`` (and one to be had) the checks run outside the notebook."""
+    db_url, released = gradebook(lab, folder)
+    source = nbformat.read(lab.source, as_version=4)
+    tests = autograde.test_cells(released, source)
+    if not sandbox or sandbox_module.unavailable():
+        return autograde.Job(lab.id, lab.notebook, db_url, tests, cell_timeout, notebook_timeout)
+    runtime = sandbox_module.build_runtime(folder / "runtime", lab.id)
+    checker_cells, given = set(), {}
+    for cell in source.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and "grade_id" in meta:
+            if "authlab.checks" in cell.source or meta.get("grade"):
+                checker_cells.add(meta["grade_id"])
+            elif meta.get("locked") and not meta.get("solution"):
+                given[meta["grade_id"]] = cell.source
+    return autograde.Job(lab.id, lab.notebook, db_url, tests, cell_timeout, notebook_timeout, str(runtime),
+                         remote.test_cells(source), frozenset(checker_cells), given)
 
 
 def _outcome(future, student: str, path: Path, job: autograde.Job) -> autograde.Result:
@@ -94,11 +116,12 @@ def write_csv(results: list[autograde.Result], path: Path) -> None:
     grade_ids = [check.grade_id for check in results[0].checks] if results else []
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["student", *grade_ids, "total", "max", "problems"])
+        writer.writerow(["student", *grade_ids, "total", "max", "problems", "isolation"])
         for result in results:
             points = {check.grade_id: f"{check.points:g}" for check in result.checks}
             writer.writerow([result.student, *(points.get(g, "0") for g in grade_ids),
-                             f"{result.score:g}", f"{result.max_score:g}", " | ".join(result.problems)])
+                             f"{result.score:g}", f"{result.max_score:g}", " | ".join(result.problems),
+                             result.isolation])
 
 
 def write_feedback(results: list[autograde.Result], lab: Lab, folder: Path) -> None:
@@ -120,7 +143,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--bench", action="store_true",
                         help="grade copies of the solution and compare with sequential `nbgrader autograde`")
     parser.add_argument("--copies", type=int, default=40, help="submissions graded by --bench (40)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run the checks in the students' kernels, as nbgrader does (can be fooled)")
     options = parser.parse_args(argv)
+    unsafe = "--no-sandbox was given" if options.no_sandbox else sandbox_module.unavailable()
+    if unsafe:
+        print(f"authlab grade: NO SANDBOX ({unsafe}): the checks run in the students' own kernels, as in "
+              "nbgrader, and a determined student can fool them; read surprising full marks yourself", flush=True)
     try:
         lab = find_lab(options.lab)
     except UnknownLabError as error:
@@ -135,7 +164,8 @@ def main(argv: list[str]) -> int:
         print("authlab grade: no .ipynb files among the given paths", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    results = grade_all(lab, students, options.workers, options.timeout, options.notebook_timeout)
+    results = grade_all(lab, students, options.workers, options.timeout, options.notebook_timeout,
+                        sandbox=not options.no_sandbox)
     seconds = time.perf_counter() - started
     feedback_dir = options.feedback or options.output.parent / "feedback"
     write_csv(results, options.output)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import builtins
-import io
 import itertools
 import json
 import math
@@ -45,6 +44,7 @@ class Channel:
     def __init__(self, sock: socket.socket, side: str, guarded: bool, handlers: dict[str, Callable] | None = None):
         self.side = side
         self.guarded = guarded
+        self.timeout = CALL_TIMEOUT  # seconds a request may wait for its answer
         self.handlers = dict(handlers or {})
         self._sock = sock
         self._reader = sock.makefile("rb")
@@ -58,7 +58,8 @@ class Channel:
 
     # --- calling the other side -------------------------------------------------------------
 
-    def request(self, op: str, *args, timeout: float = CALL_TIMEOUT, **fields):
+    def request(self, op: str, *args, timeout: float | None = None, **fields):
+        timeout = self.timeout if timeout is None else timeout
         number = next(self._ids)
         waiter = [threading.Event(), None]
         with self._pending_lock:
@@ -79,6 +80,8 @@ class Channel:
         _replay_output(reply)
         if "error" in reply:
             raise rebuild_exception(*reply["error"])
+        for original, after in zip(args, reply.get("after") or (), strict=False):
+            _update(original, self.decode(after))
         return self.decode(reply.get("value"))
 
     def close(self) -> None:
@@ -118,6 +121,8 @@ class Channel:
         output = _CAPTURE.start()
         try:
             reply["value"] = self.encode(self._dispatch(message))
+            if "after" in message:
+                reply["after"] = message["after"]
         except BaseException as error:  # noqa: BLE001 - everything the peer's call raised goes back to it
             reply["error"] = [type(error).__name__, _message(error)]
         finally:
@@ -138,12 +143,15 @@ class Channel:
             if not callable(target):
                 raise TypeError("not callable")
             kwargs = self.decode(message.get("kwargs")) or {}
-            return target(*args, **kwargs)
+            value = target(*args, **kwargs)
+            message["after"] = [self.encode(arg) if type(arg) in (list, dict) else None for arg in args]
+            return value
         if op == "getattr":
             name = args[0]
             if self.guarded and (name.startswith("_") or callable(target)):
                 raise AttributeError(name)
-            return getattr(target, name)
+            value = getattr(target, name)
+            return Live(value) if type(value) is dict else value  # a namespace (__globals__) is read live
         if op == "repr":
             return repr(target)[:2000]
         if op == "contains":
@@ -285,6 +293,15 @@ def _session_from(state: dict):
     return session
 
 
+def _update(original, after) -> None:
+    """A list or dict the other side changed in place during a call changes here too."""
+    if type(original) is list and type(after) is list and original != after:
+        original[:] = after
+    elif type(original) is dict and type(after) is dict and original != after:
+        original.clear()
+        original.update(after)
+
+
 def _message(error: BaseException) -> str:
     if isinstance(error, SystemExit):
         return str(error.code)
@@ -311,11 +328,17 @@ def _replay_output(reply: dict) -> None:
         sys.stderr.write(reply["err"])
 
 
-class _ThreadOutput(io.TextIOBase):
-    """sys.stdout/sys.stderr that sends what a thread serving a call prints back with that call's reply."""
+class _ThreadOutput:
+    """sys.stdout/sys.stderr that sends what a thread serving a call prints back with that call's reply.
+
+    Everything else goes to the stream it wraps (ipykernel's ``set_parent`` included).
+    """
 
     def __init__(self, fallback, local: threading.local, slot: int):
         self._fallback, self._local, self._slot = fallback, local, slot
+
+    def __getattr__(self, name: str):
+        return getattr(self._fallback, name)
 
     def write(self, text: str) -> int:
         buffers = getattr(self._local, "buffers", None)

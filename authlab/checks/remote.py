@@ -14,8 +14,10 @@ import contextlib
 import dataclasses
 import importlib
 import io
+import math
 import socket
 import sys
+import time
 from collections.abc import Iterator
 
 from authlab.checks.channel import Channel, ChannelClosed, RemoteApp, rebuild_exception
@@ -202,9 +204,12 @@ def description(call: Call) -> str:
     return ((getattr(function, "__doc__", None) or call.check).strip().splitlines() or [call.check])[0]
 
 
-def judge(session: Session, cell: TestCell) -> CheckScore:
+def judge(session: Session, cell: TestCell, deadline: float = math.inf) -> CheckScore:
     """Run the checks of one test cell against the session's kernel; full points only when all pass."""
     score = CheckScore(cell.grade_id, 0.0, cell.points, description=description(cell.calls[0]) if cell.calls else "")
+    if time.monotonic() > deadline:
+        score.reason = "not checked: the checks of this notebook ran out of time (functions that never return?)"
+        return score
     output = io.StringIO()
     with judging(session), contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
         try:
@@ -220,6 +225,8 @@ def judge(session: Session, cell: TestCell) -> CheckScore:
             score.reason = "the notebook's kernel stopped answering during this check (it crashed, exited or hung)"
         except Exception as error:
             score.reason = f"the check could not run: {type(error).__name__}: {str(error)[:200]}"
+        except SystemExit as error:  # raised by the student's code across the channel
+            score.reason = f"the check could not run: your code raised SystemExit({str(error)[:100]})"
         else:
             score.points = cell.points
     score.output = output.getvalue()[:4000]
@@ -246,6 +253,8 @@ def main(argv: list[str]) -> int:
         except Exception as error:
             verdict = [False, f"the check could not run: {type(error).__name__}: {str(error)[:200]}",
                        "run the cells above from the top, then this one"]
+        except SystemExit as error:
+            verdict = [False, f"your code raised SystemExit({str(error)[:100]}) during the check", "do not exit"]
     channel.request("verdict", verdict, timeout=10)
     return 0
 

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from authlab.checks import remote
 from authlab.grading import autograde, feedback, judge
 from authlab.grading import sandbox as sandbox_module
+from authlab.grading.autograde import IN_KERNEL, SANDBOX
 from authlab.grading.source import Lab, UnknownLabError, find_lab, gradebook
 
 
@@ -68,17 +69,42 @@ def grade_all(
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix=f"authlab-gradebook-{lab.id}-") as folder:
         job = make_job(lab, Path(folder), cell_timeout, notebook_timeout, sandbox=sandbox)
-        grade = judge.grade if job.runtime else autograde.grade
-        # fork: the workers inherit the imported nbgrader instead of importing it again (seconds each)
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(grade, path, student, job): student for student, path in students.items()}
-            results = []
-            with tqdm(total=len(futures), unit="notebook", desc=f"grading {lab.id}", disable=not progress) as bar:
-                for future in concurrent.futures.as_completed(futures):
-                    results.append(_outcome(future, futures[future], students[futures[future]], job))
-                    bar.update()
+        with tqdm(total=len(students), unit="notebook", desc=f"grading {lab.id}", disable=not progress) as bar:
+            results, broken = _pool(students, job, workers, bar)
+            for student in broken:  # a worker died and took the pool down: each again, alone
+                more, still = _pool({student: students[student]}, job, 1, bar)
+                results += more + [_not_graded(student, students[student], job) for student in still]
+                bar.update(len(still))
     return sorted(results, key=lambda result: result.student)
+
+
+def _pool(students: dict[str, Path], job: autograde.Job, workers: int, bar) -> tuple[list, list[str]]:
+    """Grade ``students`` on ``workers`` processes; the results, and who was lost to a broken pool."""
+    grade = judge.grade if job.runtime else autograde.grade
+    # fork: the workers inherit the imported nbgrader instead of importing it again (seconds each)
+    context = multiprocessing.get_context("fork")
+    results, broken = [], []
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(grade, path, student, job): student for student, path in students.items()}
+        for future in concurrent.futures.as_completed(futures):
+            student = futures[future]
+            try:
+                results.append(future.result())
+                bar.update()
+            except concurrent.futures.process.BrokenProcessPool:
+                broken.append(student)
+            except Exception:
+                results.append(_not_graded(student, students[student], job))
+                bar.update()
+    return results, broken
+
+
+def _not_graded(student: str, path: Path, job: autograde.Job) -> autograde.Result:
+    """The grader's worker died on this notebook, alone in its pool."""
+    result = autograde.Result(student, str(path), isolation=SANDBOX if job.runtime else IN_KERNEL)
+    result.problems.append("the grader's worker process died on this notebook; nothing could be graded")
+    result.checks = autograde.zeros(job, "not graded")
+    return result
 
 
 def make_job(lab: Lab, folder: Path, cell_timeout: int, notebook_timeout: int, sandbox: bool) -> autograde.Job:
@@ -99,17 +125,6 @@ def make_job(lab: Lab, folder: Path, cell_timeout: int, notebook_timeout: int, s
                 given[meta["grade_id"]] = cell.source
     return autograde.Job(lab.id, lab.notebook, db_url, tests, cell_timeout, notebook_timeout, str(runtime),
                          remote.test_cells(source), frozenset(checker_cells), given)
-
-
-def _outcome(future, student: str, path: Path, job: autograde.Job) -> autograde.Result:
-    try:
-        return future.result()
-    except Exception as error:  # the worker itself died (killed from inside the notebook)
-        result = autograde.Result(student, str(path))
-        result.problems.append(f"the grader's worker failed on this notebook ({type(error).__name__}); "
-                               "nothing could be graded")
-        result.checks = autograde.zeros(job, "not graded")
-        return result
 
 
 def write_csv(results: list[autograde.Result], path: Path) -> None:

@@ -67,6 +67,8 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
             result.checks = zeros(job, "not checked")
         else:
             result.problems += box.session.problems()
-            result.checks = [remote.judge(box.session, cell) for cell in job.test_cells]
+            box.session.channel.timeout = job.cell_timeout
+            deadline = time.monotonic() + job.notebook_timeout
+            result.checks = [remote.judge(box.session, cell, deadline) for cell in job.test_cells]
     result.seconds = time.perf_counter() - started  # the sandbox and all its processes are gone by now
     return result

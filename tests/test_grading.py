@@ -8,8 +8,8 @@ import psutil
 import pytest
 from wrong_variants import edited, variants
 
-from authlab.grading import grader
-from authlab.grading.source import find_lab
+from authlab.grading import command, grader, source
+from authlab.grading.source import all_labs, find_lab
 
 LAB = find_lab("lab1")
 CELL_TIMEOUT = 15
@@ -168,15 +168,24 @@ def test_csv_and_feedback_pages(graded, tmp_path):
 
 def test_students_are_named_by_file_or_by_folder(tmp_path):
     for path in ("downloads/alice_123.ipynb", "submitted/bob/lab1/lab1_sessions.ipynb",
+                 "submitted/bob/lab2/lab2_jwt_header.ipynb", "downloads/carol_lab3_jwt_cookie.ipynb",
+                 "downloads/lab4_compare.ipynb",
                  "downloads/.ipynb_checkpoints/alice_123-checkpoint.ipynb", "other/alice_123.ipynb"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("{}")
-    found = grader.submissions([tmp_path / "downloads", tmp_path / "submitted", tmp_path / "other"], LAB)
-    assert sorted(found) == ["alice_123", "alice_123-2", "bob"]
+    found = grader.submissions([tmp_path / "downloads", tmp_path / "submitted", tmp_path / "other"], LAB, all_labs())
+    assert sorted(found) == ["alice_123", "alice_123-2", "bob", "carol_lab3_jwt_cookie"]
 
 
 def test_command_refuses_unknown_lab_and_empty_input(tmp_path, capsys):
-    assert grader.main(["--lab", "lab99", str(tmp_path)]) == 2
+    assert command.main(["--lab", "lab99", str(tmp_path)]) == 2
     assert "no lab called 'lab99'" in capsys.readouterr().err
-    assert grader.main(["--lab", "lab1", str(tmp_path)]) == 2
+    assert command.main(["--lab", "lab1", str(tmp_path)]) == 2
     assert "no .ipynb files" in capsys.readouterr().err
+
+
+def test_labs_check_fails_where_there_are_no_labs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AUTHLAB_COURSE_DIR", str(tmp_path))
+    assert source.main(["--check"]) == 2
+    assert "has no solutions/lab*_*.ipynb" in capsys.readouterr().err

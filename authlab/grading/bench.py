@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from authlab.grading.grader import grade_all
 from authlab.grading.source import Lab
 
 COURSE_ID = "authlab"
@@ -63,8 +64,6 @@ def nbgrader_autograde(lab: Lab, course: Path, students: dict[str, Path]) -> dic
 
 
 def run(lab: Lab, copies: int, workers: int | None) -> int:
-    from authlab.grading.grader import grade_all
-
     with tempfile.TemporaryDirectory(prefix="authlab-bench-") as folder:
         folder = Path(folder)
         (folder / "submissions").mkdir()

@@ -1,22 +1,17 @@
-"""``authlab grade``: grade a folder of submitted lab notebooks on every core, with feedback.
-
-    authlab grade --lab lab1 downloads/ -o grades.csv
+"""Grade a batch of submitted lab notebooks on every core: the CSV and one feedback page per student.
 
 Each ``.ipynb`` is one student (named by its file, or by its folder when the file
-keeps the lab's name, as in nbgrader's ``submitted/<student>/<lab>/``). Writes a
-CSV with the points of every check per student and one feedback page per student.
+keeps the lab's name, as in nbgrader's ``submitted/<student>/<lab>/``). In nbgrader's
+layout only the notebooks of the lab being graded are taken.
 """
 
 from __future__ import annotations
 
-import argparse
 import concurrent.futures
 import csv
 import multiprocessing
 import os
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
@@ -26,15 +21,22 @@ from authlab.checks import remote
 from authlab.grading import autograde, feedback, judge
 from authlab.grading import sandbox as sandbox_module
 from authlab.grading.autograde import IN_KERNEL, SANDBOX
-from authlab.grading.source import Lab, UnknownLabError, find_lab, gradebook
+from authlab.grading.source import Lab, gradebook
 
 
-def submissions(paths: list[Path], lab: Lab) -> dict[str, Path]:
-    """``{student: notebook}`` for the files and folders given (folders are searched recursively)."""
+def submissions(paths: list[Path], lab: Lab, others: list[Lab] = ()) -> dict[str, Path]:
+    """``{student: notebook}`` for the files and folders given (folders are searched recursively).
+
+    A notebook in a folder named after another lab (``submitted/alice/lab2/``), or named
+    after another lab's notebook, belongs to that lab and is left out.
+    """
+    foreign = {other.id for other in others if other.id != lab.id} | {
+        other.notebook for other in others if other.id != lab.id}
     files = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+            files += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+                            and not foreign & {p.stem, p.parent.name})
         else:
             files.append(path)
     found: dict[str, Path] = {}
@@ -143,51 +145,3 @@ def write_feedback(results: list[autograde.Result], lab: Lab, folder: Path) -> N
     folder.mkdir(parents=True, exist_ok=True)
     for result in results:
         (folder / f"{result.student}.html").write_text(feedback.render(result, lab.id), encoding="utf-8")
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="authlab grade", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("submissions", nargs="*", type=Path, help="notebooks or folders of notebooks")
-    parser.add_argument("--lab", required=True, help="lab id, e.g. lab1")
-    parser.add_argument("-o", "--output", type=Path, default=Path("grades.csv"), help="CSV to write (grades.csv)")
-    parser.add_argument("--feedback", type=Path, help="folder for the feedback pages (default: feedback/ next to -o)")
-    parser.add_argument("--workers", type=int, help="processes in parallel (default: one per core)")
-    parser.add_argument("--timeout", type=int, default=30, help="seconds per cell before it is interrupted (30)")
-    parser.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook (300)")
-    parser.add_argument("--bench", action="store_true",
-                        help="grade copies of the solution and compare with sequential `nbgrader autograde`")
-    parser.add_argument("--copies", type=int, default=40, help="submissions graded by --bench (40)")
-    parser.add_argument("--no-sandbox", action="store_true",
-                        help="run the checks in the students' kernels, as nbgrader does (can be fooled)")
-    options = parser.parse_args(argv)
-    unsafe = "--no-sandbox was given" if options.no_sandbox else sandbox_module.unavailable()
-    if unsafe:
-        print(f"authlab grade: NO SANDBOX ({unsafe}): the checks run in the students' own kernels, as in "
-              "nbgrader, and a determined student can fool them; read surprising full marks yourself", flush=True)
-    try:
-        lab = find_lab(options.lab)
-    except UnknownLabError as error:
-        print(f"authlab grade: {error}", file=sys.stderr)
-        return 2
-    if options.bench:
-        from authlab.grading.bench import run
-
-        return run(lab, options.copies, options.workers)
-    students = submissions(options.submissions, lab)
-    if not students:
-        print("authlab grade: no .ipynb files among the given paths", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    results = grade_all(lab, students, options.workers, options.timeout, options.notebook_timeout,
-                        sandbox=not options.no_sandbox)
-    seconds = time.perf_counter() - started
-    feedback_dir = options.feedback or options.output.parent / "feedback"
-    write_csv(results, options.output)
-    write_feedback(results, lab, feedback_dir)
-    print(f"graded {len(results)} notebooks in {seconds:.1f} s ({len(results) / seconds:.2f}/s); "
-          f"grades in {options.output}, feedback in {feedback_dir}/")
-    for result in results:
-        if result.problems:
-            print(f"  {result.student}: " + "; ".join(result.problems))
-    return 0

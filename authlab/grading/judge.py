@@ -62,7 +62,8 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
         return result
     with sandboxed(cells, Path(job.runtime), job.cell_timeout, job.notebook_timeout) as box:
         if box.session is None:
-            why = box.problem or "the notebook's process died before its cells finished (os._exit, a kill or a crash)"
+            why = box.problem or ("the notebook's process died before its cells finished (os._exit, a kill or a "
+                                  "crash)" + box.last_words())
             result.problems.append(f"{why}; nothing could be checked")
             result.checks = zeros(job, "not checked")
         else:

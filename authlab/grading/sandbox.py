@@ -43,7 +43,7 @@ PACKAGE = Path(authlab.__file__).resolve().parent
 # What a lab's own cells may import from authlab; lab4 measures the course's reference apps.
 RUNTIME_ROOTS = ("authlab", "authlab.server", "authlab.stores", "authlab.checks.harness")  # + what they import
 LAB_RUNTIME_ROOTS = {"lab4": ("authlab.apps",)}
-NEVER_INSIDE = ("authlab.grading", "authlab.compare", "authlab.jwks", "authlab.checks.remote")
+NEVER_INSIDE = ("authlab.grading", "authlab.compare", "authlab.jwks", "authlab.checks.remote", "authlab.checks._core")
 MEMORY = 3 * 1024**3
 PROCESSES = 128
 FILE_SIZE = 64 * 1024**2
@@ -123,10 +123,15 @@ def _system_binds() -> list[str]:
         elif os.path.isdir(path):
             args += ["--ro-bind", path, path]
     prefixes = {sys.base_prefix, sys.prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parents[1])}
-    for prefix in sorted(prefixes):
-        if not prefix.startswith("/usr/"):
-            args += ["--ro-bind", prefix, prefix]
-    for folder in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]}:
+    bound = sorted(prefix for prefix in prefixes if not prefix.startswith("/usr/"))
+    packages = {*site.getsitepackages(), sysconfig.get_paths()["purelib"],
+                *(entry for entry in sys.path if entry.endswith(("site-packages", "dist-packages")))}
+    for folder in sorted(packages):  # site-packages reached through a .pth file, outside the prefixes
+        if os.path.isdir(folder) and not folder.startswith(("/usr/", *(prefix + "/" for prefix in bound))):
+            bound.append(folder)
+    for folder in bound:
+        args += ["--ro-bind", folder, folder]
+    for folder in sorted(packages):
         if (Path(folder) / "authlab").is_dir():  # a regular install: hide it, the runtime replaces it
             args += ["--tmpfs", str(Path(folder) / "authlab")]
     return args
@@ -144,9 +149,10 @@ def command(runtime: Path, outside: Path, cell_timeout: int, cpu_seconds: int, i
             "--die-with-parent", "--new-session", "--info-fd", str(info_fd), "--clearenv"]
     for key, value in environment.items():
         args += ["--setenv", key, value]
-    args += _system_binds()
     args += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMPFS_SIZE), "--tmpfs", "/tmp",
-             "--dir", home, "--dir", work, "--size", str(TMPFS_SIZE // 4), "--tmpfs", "/dev/shm",
+             "--dir", home, "--dir", work, "--size", str(TMPFS_SIZE // 4), "--tmpfs", "/dev/shm"]
+    args += _system_binds()  # after /tmp: an environment may live under it
+    args += [
              "--ro-bind", str(runtime), RUNTIME, "--ro-bind", str(outside), INSIDE, "--chdir", work]
     limits = f"{cpu_seconds},{MEMORY},{PROCESSES},{FILE_SIZE}"
     args += [sys.executable, "-I", "-c", _BOOT, "--cells", f"{INSIDE}/cells.json", "--channel",
@@ -168,6 +174,11 @@ class Sandbox:
         self.session: Session | None = None
         self.stderr_tail = b""
         self.problem = ""  # why the sandbox was stopped before its harness connected
+
+    def last_words(self) -> str:
+        """The last line the sandbox wrote to stderr, if any, to say why it ended."""
+        lines = self.stderr_tail.decode("utf-8", "replace").strip().splitlines()
+        return f"; its last words: {lines[-1][:200]}" if lines else ""
 
     def end(self) -> None:
         """Kill every process of the sandbox and wait until they are gone."""

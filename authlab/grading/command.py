@@ -40,6 +40,8 @@ def main(argv: list[str]) -> int:
                         help="run the checks in the students' kernels, as nbgrader does (can be fooled)")
     parser.add_argument("--course-dir", type=Path, help="the course folder with solutions/ (default: the current "
                         "folder or one above it)")
+    parser.add_argument("--gradebook", metavar="DB_URL", help="also write the scores into this nbgrader gradebook, "
+                        "e.g. sqlite:///course/gradebook.db (after `nbgrader generate_assignment`)")
     options = parser.parse_args(argv)
     if options.course_dir:
         os.environ[paths.ENVIRONMENT] = str(options.course_dir)
@@ -65,6 +67,10 @@ def main(argv: list[str]) -> int:
     feedback_dir = options.feedback or options.output.parent / "feedback"
     write_csv(results, options.output)
     write_feedback(results, lab, feedback_dir)
+    if options.gradebook:
+        from authlab.grading.gradebook import record
+
+        print(f"wrote {record(results, lab, options.gradebook)} scores into {options.gradebook}")
     print(f"graded {len(results)} notebooks in {seconds:.1f} s ({len(results) / seconds:.2f}/s); "
           f"grades in {options.output}, feedback in {feedback_dir}/")
     for result in results:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from authlab.errors import AuthlabError
+
 ENVIRONMENT = "AUTHLAB_COURSE_DIR"
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 
-class CourseNotFound(LookupError):
+class CourseNotFound(AuthlabError, LookupError):
     """No folder with the course's solutions/ was found."""
 
 

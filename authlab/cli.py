@@ -13,7 +13,7 @@ COMMANDS = {
     "bench": ("authlab.bench", "measure the in-kernel server runner against bare Werkzeug"),
     "attack": ("authlab.attacks.cli", "run the lesson 06 attack battery against a server you run on this machine"),
     "compare": ("authlab.compare.cli", "time and storage of sessions vs JWT in a header vs JWT in a cookie"),
-    "grade": ("authlab.grading.grader", "grade a folder of submitted lab notebooks: CSV and feedback pages"),
+    "grade": ("authlab.grading.command", "grade a folder of submitted lab notebooks: CSV and feedback pages"),
     "labs": ("authlab.grading.source", "generate the student labs/ from solutions/ with nbgrader"),
 }
 

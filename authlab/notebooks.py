@@ -23,7 +23,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-ROOT = Path(__file__).resolve().parent.parent
+from authlab import paths
+
 DEFAULT_FOLDERS = ("notebooks",)
 
 # Runs in the kernel after each "Run All": what is still alive in it.
@@ -198,7 +199,8 @@ def _survivors(pids: list[int], grace: float) -> list[tuple[psutil.Process, str]
     return survivors
 
 
-def discover(folders=DEFAULT_FOLDERS, root: Path = ROOT) -> list[Path]:
+def discover(folders=DEFAULT_FOLDERS, root: Path | None = None) -> list[Path]:
+    root = root or paths.lessons_root()
     return sorted(p for folder in folders for p in (root / folder).glob("*.ipynb"))
 
 

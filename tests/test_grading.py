@@ -8,8 +8,8 @@ import psutil
 import pytest
 from wrong_variants import edited, variants
 
-from authlab.grading import grader
-from authlab.grading.source import find_lab
+from authlab.grading import command, grader, source
+from authlab.grading.source import all_labs, find_lab
 
 LAB = find_lab("lab1")
 CELL_TIMEOUT = 15
@@ -75,7 +75,7 @@ def _cases():
                                                 "    except KeyboardInterrupt:\n        pass")),
             NONE, "ignored the interrupt"),
         "sys_exit": (edited(solution, _prepend(REGISTER, "import sys\nsys.exit('bye')")), NONE, ""),
-        "os_exit": (edited(solution, _prepend(REGISTER, "import os\nos._exit(3)")), NONE, "kernel died"),
+        "os_exit": (edited(solution, _prepend(REGISTER, "import os\nos._exit(3)")), NONE, "died"),
         "leaves_server": (_appended(edited(solution, {}), LEAVE_SERVER), every, ""),
         "leaves_server_too": (_appended(edited(solution, {}), LEAVE_SERVER), every, ""),
         "prints_megabytes": (edited(solution, _prepend(REGISTER, 'print("x" * 5_000_000)')), every, ""),
@@ -86,9 +86,9 @@ def _cases():
             _without(edited(solution, _variant("logout_keeps_session")), "check_logout"),
             _but(every, "check_logout"), "check_logout was missing"),
         "monkeypatches_checks": (
-            edited(solution, {**_variant("cookie_not_httponly"), APP: MONKEYPATCH + "\n" + APP}),
+            _appended(edited(solution, _variant("cookie_not_httponly")), MONKEYPATCH),
             _but(every, "check_cookie_flags"), ""),
-        "empty_notebook": (nbformat.v4.new_notebook(), {}, "structure"),
+        "empty_notebook": (nbformat.v4.new_notebook(), {}, "none of the lab's cells"),
         "not_json": ("{this is not a notebook", {}, "not a readable notebook"),
     }
 
@@ -156,9 +156,10 @@ def test_csv_and_feedback_pages(graded, tmp_path):
     rows = list(csv.DictReader(open(tmp_path / "grades.csv")))
     assert [row["student"] for row in rows] == [r.student for r in ordered]
     assert {row["student"]: float(row["total"]) for row in rows}["raises"] == 1
-    assert list(rows[0])[1:-3] == list(_points())
+    assert list(rows[0])[1:-4] == list(_points())
+    assert {row["isolation"] for row in rows} == {"sandbox: cells in bubblewrap, checks outside"}
     page = (tmp_path / "feedback" / "os_exit.html").read_text()
-    assert "kernel died" in page and "0 of 16 points" in page
+    assert "died" in page and "0 of 16 points" in page
     big = (tmp_path / "feedback" / "prints_megabytes.html").stat().st_size
     assert big < 200_000, f"feedback of a notebook printing 5 MB is {big} bytes"
     page = (tmp_path / "feedback" / "monkeypatches_checks.html").read_text()
@@ -167,15 +168,24 @@ def test_csv_and_feedback_pages(graded, tmp_path):
 
 def test_students_are_named_by_file_or_by_folder(tmp_path):
     for path in ("downloads/alice_123.ipynb", "submitted/bob/lab1/lab1_sessions.ipynb",
+                 "submitted/bob/lab2/lab2_jwt_header.ipynb", "downloads/carol_lab3_jwt_cookie.ipynb",
+                 "downloads/lab4_compare.ipynb",
                  "downloads/.ipynb_checkpoints/alice_123-checkpoint.ipynb", "other/alice_123.ipynb"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("{}")
-    found = grader.submissions([tmp_path / "downloads", tmp_path / "submitted", tmp_path / "other"], LAB)
-    assert sorted(found) == ["alice_123", "alice_123-2", "bob"]
+    found = grader.submissions([tmp_path / "downloads", tmp_path / "submitted", tmp_path / "other"], LAB, all_labs())
+    assert sorted(found) == ["alice_123", "alice_123-2", "bob", "carol_lab3_jwt_cookie"]
 
 
 def test_command_refuses_unknown_lab_and_empty_input(tmp_path, capsys):
-    assert grader.main(["--lab", "lab99", str(tmp_path)]) == 2
+    assert command.main(["--lab", "lab99", str(tmp_path)]) == 2
     assert "no lab called 'lab99'" in capsys.readouterr().err
-    assert grader.main(["--lab", "lab1", str(tmp_path)]) == 2
+    assert command.main(["--lab", "lab1", str(tmp_path)]) == 2
     assert "no .ipynb files" in capsys.readouterr().err
+
+
+def test_labs_check_fails_where_there_are_no_labs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AUTHLAB_COURSE_DIR", str(tmp_path))
+    assert source.main(["--check"]) == 2
+    assert "has no solutions/lab*_*.ipynb" in capsys.readouterr().err

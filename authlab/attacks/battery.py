@@ -14,17 +14,14 @@ shown to hold and the demos are shown to be honest.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
+from authlab import paths
 from authlab.attacks.catalog import ATTACKS, Attack, NotApplicable
 from authlab.attacks.fleets import course_servers, solution_servers, vulnerable_servers
 from authlab.attacks.probes import Target, TargetError
 from authlab.users import Users
 
 __all__ = ["BatteryResult", "Outcome", "course_battery", "format_report", "run_attack", "run_attacks", "summary"]
-
-SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
-
 
 @dataclasses.dataclass
 class Outcome:
@@ -99,7 +96,7 @@ class BatteryResult:
 def course_battery(users: Users | None = None) -> BatteryResult:
     """Every attack against every course server and lab solution, and each attack against its vulnerable server."""
     users = users or Users()
-    with course_servers(users) as targets, solution_servers(SOLUTIONS) as (solutions, not_loaded):
+    with course_servers(users) as targets, solution_servers(paths.solutions()) as (solutions, not_loaded):
         secure = [outcome for target in [*targets, *solutions] for outcome in run_attacks(target)]
     with vulnerable_servers(users) as pairs:
         demos = [run_attack(target, attack) for target, attack in pairs]

@@ -1,9 +1,10 @@
 """Checks for the graded labs: ``from authlab.checks import lab1; lab1.check_login(app, register)``.
 
-Every access to ``authlab.checks.lab1`` (``lab2``, ...) loads a fresh copy of the
-check module, and of the helpers under it, from the installed source files. A
-notebook cell that replaces a check function (``lab1.check_login = lambda *a: None``)
-changes only its own copy; the next test cell gets the real checks again.
+In a notebook each check runs in a checker process of its own, reaching the kernel's
+app and hooks over a narrow channel (``authlab.checks.instant``): the same checks, run
+the same way, as when the lab is graded (``authlab grade``). ``fresh(lab)`` loads an
+in-process copy of a lab's check module, and of the helpers under it, from the source
+files (a cell that patches one copy changes only that copy).
 
 ``total("lab1")`` prints the running total of the checks passed in this kernel.
 """
@@ -68,11 +69,13 @@ def total(lab: str) -> None:
 
 
 class _ChecksPackage(types.ModuleType):
-    """Hands out a fresh copy of a lab's checks on every attribute access."""
+    """``authlab.checks.lab1``: the lab's checks, each run out of process (``fresh(lab)`` for in-process copies)."""
 
     def __getattribute__(self, name: str):
         if name in LABS:
-            return fresh(name)
+            from authlab.checks.instant import LabChecks
+
+            return LabChecks(name)
         return super().__getattribute__(name)
 
 

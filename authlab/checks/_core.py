@@ -20,18 +20,31 @@ from http.cookies import CookieError, SimpleCookie
 import requests
 
 import authlab
-from authlab.checks import _results
+from authlab.checks import _results, remote
+from authlab.checks.channel import RemoteApp
 
 REQUEST_TIMEOUT = 5.0
 
 
 class CheckFailed(AssertionError):
-    """The learner's code does not do what the lab asks; the message says what and how to fix it."""
+    """The learner's code does not do what the lab asks; the message says what and how to fix it.
+
+    In a notebook it shows as a short ✘ block instead of a traceback (IPython's
+    ``_render_traceback_``); nbgrader still sees the cell's error.
+    """
+
+    def __init__(self, message: str, problem: str = "", hint: str = ""):
+        super().__init__(message)
+        self.problem, self.hint = problem or message, hint
+
+    def _render_traceback_(self) -> list[str]:
+        lines = [f"\x1b[31m✘ {self.problem}\x1b[0m"]
+        return lines + ([f"  how to fix: {self.hint}"] if self.hint else [])
 
 
 def fail(problem: str, hint: str) -> None:
     """Raise ``CheckFailed("<problem>; <hint>")``."""
-    raise CheckFailed(f"{problem}; {hint}")
+    raise CheckFailed(f"{problem}; {hint}", problem, hint)
 
 
 def ok(text: str) -> None:
@@ -87,10 +100,9 @@ def _hint_for(error: BaseException) -> str:
 class Probe:
     """HTTP calls to the app under test, with a timeout and a readable failure for every way they break."""
 
-    def __init__(self, server: authlab.Server, crashes: list[BaseException]):
-        self.server = server
-        self.url = server.url
-        self._crashes = crashes
+    def __init__(self, url: str, crashes):
+        self.url = url
+        self._crashes = crashes  # a list, or the kernel's record of its app's crashes (remote.RemoteCrashes)
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
@@ -121,6 +133,10 @@ def serving(app, name: str) -> Iterator[Probe]:
     The app's stderr (Flask's error log, library warnings) is captured: in a graded
     cell any stderr output would cost the cell its points.
     """
+    if isinstance(app, RemoteApp):
+        with _quiet(), remote.served(app) as (url, crashes):
+            yield Probe(url, crashes)
+        return
     if not callable(app):
         fail(f"app is not a Flask app (got {type(app).__name__})", "run the cell that creates `app` first")
     crashes: list[BaseException] = []
@@ -130,7 +146,8 @@ def serving(app, name: str) -> Iterator[Probe]:
         except Exception as error:
             fail(f"could not start your app: {_describe(error)}", "run its cell again")
         try:
-            yield Probe(server, crashes)
+            remote.expose(server.port)
+            yield Probe(server.url, crashes)
         finally:
             server.stop()
 

@@ -8,11 +8,8 @@ own users with it, with random names and passwords.
 
 from __future__ import annotations
 
-import contextlib
-import random
 import secrets
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import requests
 
@@ -28,6 +25,7 @@ from authlab.checks._core import (
     serving,
     set_cookies,
 )
+from authlab.checks.kernel_side import in_kernel
 
 LAB = "lab1"
 MIN_ID_BITS = 128
@@ -166,24 +164,9 @@ def check_cookie_flags(app, register: Callable) -> None:
         ok(f"the cookie {name!r} is SameSite={morsel['samesite']}: other sites' requests do not carry it")
 
 
-@contextlib.contextmanager
-def _frozen_time() -> Iterator[None]:
-    real_time, real_time_ns = time.time, time.time_ns
-    frozen = real_time()
-    time.time, time.time_ns = (lambda: frozen), (lambda: int(frozen * 1e9))
-    try:
-        yield
-    finally:
-        time.time, time.time_ns = real_time, real_time_ns
-
-
-def _reseeded_login(probe: Probe, username: str, password: str) -> str:
-    state = random.getstate()
-    random.seed(20240101)
-    try:
+def _reseeded_login(app, probe: Probe, username: str, password: str) -> str:
+    with in_kernel("random_seeded", app, 20240101):
         return _session_cookie(_login(probe, username, password))[1]
-    finally:
-        random.setstate(state)
 
 
 @check(LAB, points=2)
@@ -191,8 +174,8 @@ def check_session_ids(app, register: Callable) -> None:
     """Session IDs carry at least 128 random bits: unique, not sequential, not from the time or `random`."""
     with serving(app, LAB) as probe:
         username, password = _new_user(register)
-        with _frozen_time():
-            twins = [_reseeded_login(probe, username, password) for _ in range(2)]
+        with in_kernel("frozen_time", app):
+            twins = [_reseeded_login(app, probe, username, password) for _ in range(2)]
         if twins[0] == twins[1]:
             fail("two logins with the clock frozen and Python's random reseeded got the same session ID, "
                  "so it is derived from the time or from `random`",

@@ -15,27 +15,25 @@ what was saved. Printing plausible numbers does not pass.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import io
 import math
 import random
 import secrets
 import threading
 import time
-import types
 from collections.abc import Callable, Iterator
 
 import requests
 from flask import Flask, make_response, request
 
 from authlab.checks._core import REQUEST_TIMEOUT, call_student, check, fail, ok, serving
+from authlab.checks.kernel_side import in_kernel
 from authlab.stores import MemoryStore, SessionStore
 from authlab.users import DEMO_USERS
 
 LAB = "lab4"
 APPROACHES = ("session", "jwt-header", "jwt-cookie")
 CREDENTIAL_HEADERS = ("Cookie", "Authorization")
-WALL_CLOCK_STEP = 3600.0  # seconds the check turns the wall clock back at every reading
 
 
 # --- reference figures -------------------------------------------------------------------
@@ -261,77 +259,12 @@ def check_interleaved(measure: Callable) -> None:
     ok(f"the approach that goes first rotates: each went first {rounds // turns} times in {rounds} rounds")
 
 
-class _WallClockTurnedBack:
-    """A wall clock that goes back an hour at every reading, as after an NTP step or a manual change."""
-
-    def __init__(self):
-        self._readings = 0
-        self._lock = threading.Lock()
-        self._time, self._time_ns = time.time, time.time_ns
-
-    def _offset(self) -> float:
-        with self._lock:
-            self._readings += 1
-            return -WALL_CLOCK_STEP * self._readings
-
-    def time(self) -> float:
-        return self._time() + self._offset()
-
-    def time_ns(self) -> int:
-        return self._time_ns() + int(self._offset() * 1e9)
-
-    def datetime_class(self) -> type:
-        clock = self
-
-        class TurnedBack(datetime.datetime):
-            @classmethod
-            def now(cls, tz=None):
-                return super().now(tz) + datetime.timedelta(seconds=clock._offset())
-
-            @classmethod
-            def utcnow(cls):
-                return cls.now(datetime.UTC).replace(tzinfo=None)
-
-            @classmethod
-            def today(cls):
-                return cls.now()
-
-        return TurnedBack
-
-
-@contextlib.contextmanager
-def _wall_clock_turned_back(namespace: dict) -> Iterator[None]:
-    """Turn time.time, time.time_ns and datetime's now() back at every reading, in ``namespace`` and the time module.
-
-    Names in ``namespace`` bound to the time or datetime module get a stand-in module with the
-    turned-back clocks (everything else passes through); names bound to time.time,
-    time.time_ns or the datetime class are replaced directly. All is restored afterwards.
-    """
-    clock = _WallClockTurnedBack()
-    turned_datetime = clock.datetime_class()
-    time_module = types.ModuleType("time")
-    time_module.__dict__.update({**vars(time), "time": clock.time, "time_ns": clock.time_ns})
-    datetime_module = types.ModuleType("datetime")
-    datetime_module.__dict__.update({**vars(datetime), "datetime": turned_datetime})
-    stand_ins = {id(time): time_module, id(datetime): datetime_module, id(time.time): clock.time,
-                 id(time.time_ns): clock.time_ns, id(datetime.datetime): turned_datetime}
-    replaced = {name: value for name, value in namespace.items() if id(value) in stand_ins}
-    real = time.time, time.time_ns
-    namespace.update({name: stand_ins[id(value)] for name, value in replaced.items()})
-    time.time, time.time_ns = clock.time, clock.time_ns
-    try:
-        yield
-    finally:
-        time.time, time.time_ns = real
-        namespace.update(replaced)
-
-
 @check(LAB, points=2)
 def check_monotonic_clock(measure: Callable) -> None:
     """The samples are right even while the wall clock jumps: measure() uses a monotonic clock."""
     namespace = getattr(measure, "__globals__", {})
     with _delay_servers(dict.fromkeys(APPROACHES, 0.0)) as (senders, _):
-        with _wall_clock_turned_back(namespace):
+        with in_kernel("wall_clock_turned_back", namespace):
             samples = _measured(measure, senders, 5, 1)
     bad = [value for values in samples.values() for value in values if not value > 0]
     if bad:

@@ -34,23 +34,12 @@ from nbgrader.preprocessors import (
 )
 from nbgrader.utils import determine_grade
 
+from authlab.checks.remote import CheckScore, TestCell
+
 MAX_OUTPUT_CHARS = 20_000
+IN_KERNEL = "none: checks ran in the student's kernel"
+SANDBOX = "sandbox: cells in bubblewrap, checks outside"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-@dataclasses.dataclass
-class CheckScore:
-    """One test cell of one submission."""
-
-    grade_id: str
-    points: float
-    max_points: float
-    reason: str = ""
-    output: str = ""
-
-    @property
-    def passed(self) -> bool:
-        return self.points >= self.max_points > 0
 
 
 @dataclasses.dataclass
@@ -62,6 +51,7 @@ class Result:
     checks: list[CheckScore] = dataclasses.field(default_factory=list)
     problems: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    isolation: str = IN_KERNEL
 
     @property
     def score(self) -> float:
@@ -82,6 +72,10 @@ class Job:
     tests: tuple[tuple[str, float, frozenset[str]], ...]  # (grade_id, points, accepted sources) per test cell
     cell_timeout: int = 30
     notebook_timeout: int = 300
+    runtime: str | None = None  # the sandbox's stripped authlab; None: grade in the student's kernel, as nbgrader
+    test_cells: tuple[TestCell, ...] = ()  # the source's test cells, as the checker runs them
+    checker_cells: frozenset[str] = frozenset()  # grade_ids of cells that call authlab.checks
+    given: dict[str, str] = dataclasses.field(default_factory=dict)  # grade_id -> source of locked given cells
 
     @property
     def grade_ids(self) -> list[tuple[str, float]]:
@@ -104,17 +98,17 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:  # not JSON, not a notebook, unreadable file
-        result.problems.append(f"not a readable notebook ({type(error).__name__}: {_one_line(error)}); "
+        result.problems.append(f"not a readable notebook ({type(error).__name__}: {one_line(error)}); "
                                "nothing could be graded")
         result.checks = zeros(job, "the notebook could not be read")
         return _finish(result, started)
     try:
         submitted = _grade_cell_sources(notebook)
         notebook, resources = _sanitize(notebook, student, job)
-        result.problems += _restored(submitted, job)
+        result.problems += restored_notes(submitted, job)
     except Exception as error:
         result.problems.append(f"the notebook's cell structure could not be matched to the lab "
-                               f"({type(error).__name__}: {_one_line(error)}); start again from the released lab")
+                               f"({type(error).__name__}: {one_line(error)}); start again from the released lab")
         result.checks = zeros(job, "the notebook's structure is broken")
         return _finish(result, started)
     with tempfile.TemporaryDirectory(prefix=f"authlab-grade-{job.lab_id}-") as workdir:
@@ -124,7 +118,7 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
         result.checks = _score(notebook, job)
     except Exception as error:  # a notebook shaped in a way nbgrader's scoring does not expect
         result.problems.append(f"the executed notebook could not be scored ({type(error).__name__}: "
-                               f"{_one_line(error)})")
+                               f"{one_line(error)})")
         result.checks = zeros(job, "not scored")
     return _finish(result, started)
 
@@ -162,14 +156,14 @@ def _sanitize(notebook, student: str, job: Job):
     return nbformat.from_dict(notebook), resources  # cells put back by OverwriteCells hold plain dicts
 
 
-def _restored(submitted: dict[str, str], job: Job) -> list[str]:
+def restored_notes(submitted: dict[str, str], job: Job) -> list[str]:
     """Notes for test cells that the submission edited or deleted (restored by OverwriteCells)."""
     notes = []
     for grade_id, _, originals in job.tests:
         if grade_id not in submitted:
-            notes.append(f"test cell {grade_id} was missing from the submission; the original was put back")
+            notes.append(f"test cell {grade_id} was missing from the submission; the lab's own was used")
         elif submitted[grade_id] not in originals:
-            notes.append(f"test cell {grade_id} was edited in the submission; the original was put back")
+            notes.append(f"test cell {grade_id} was edited in the submission; the lab's own was used")
     return notes
 
 
@@ -194,7 +188,7 @@ def _execute(notebook, resources, job: Job) -> list[str]:
         problems.append(f"cell {executor.current_cell} ran longer than {job.cell_timeout} s and ignored the "
                         "interrupt; the kernel was stopped and the cells after it were not run")
     except Exception as error:  # kernel failed to start, protocol error: never crash the batch
-        problems.append(f"execution stopped: {type(error).__name__}: {_one_line(error)}")
+        problems.append(f"execution stopped: {type(error).__name__}: {one_line(error)}")
     if executor.timed_out:
         problems += [f"cell {index} ran longer than {job.cell_timeout} s and was interrupted"
                      for index in executor.timed_out]
@@ -283,7 +277,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _one_line(error: BaseException) -> str:
+def one_line(error: BaseException) -> str:
     text = str(error).strip()
     return _clip(text.splitlines()[0], 200) if text else "(no message)"
 

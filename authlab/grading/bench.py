@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from authlab.grading.grader import grade_all
 from authlab.grading.source import Lab
 
 COURSE_ID = "authlab"
@@ -62,9 +63,24 @@ def nbgrader_autograde(lab: Lab, course: Path, students: dict[str, Path]) -> dic
     return scores
 
 
-def run(lab: Lab, copies: int, workers: int | None) -> int:
-    from authlab.grading.grader import grade_all
+def sandbox_cost(lab: Lab, rounds: int = 5) -> float | None:
+    """Median seconds of a sandbox that runs no cell: what isolation adds to every submission."""
+    from authlab.grading import sandbox
 
+    if sandbox.unavailable():
+        return None
+    times = []
+    with tempfile.TemporaryDirectory(prefix="authlab-bench-runtime-") as folder:
+        runtime = sandbox.build_runtime(Path(folder), lab.id)
+        for _ in range(rounds):
+            started = time.perf_counter()
+            with sandbox.sandboxed([], runtime, 30, 60) as box:
+                assert box.session is not None, box.last_words()
+            times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
+
+
+def run(lab: Lab, copies: int, workers: int | None) -> int:
     with tempfile.TemporaryDirectory(prefix="authlab-bench-") as folder:
         folder = Path(folder)
         (folder / "submissions").mkdir()
@@ -83,12 +99,16 @@ def run(lab: Lab, copies: int, workers: int | None) -> int:
         theirs_scores = nbgrader_autograde(lab, course, students)
         theirs = time.perf_counter() - started
 
+    cost = sandbox_cost(lab)
     ours_scores = {r.student: {c.grade_id: c.points for c in r.checks} for r in results}
     agree = ours_scores == theirs_scores
     print(f"  authlab grade ({workers or os.cpu_count()} workers): {ours:7.1f} s  {copies / ours:5.2f} submissions/s")
     print(f"  nbgrader autograde (sequential):  {theirs:7.1f} s  {copies / theirs:5.2f} submissions/s"
           " (after generate_assignment)")
     print(f"  speed-up: {theirs / ours:.2f}x   scores identical: {'yes' if agree else 'NO'}")
+    if cost is not None:
+        print(f"  sandbox cost per submission: {1000 * cost:.0f} ms (start, harness up, checker connected, all killed;"
+              " median of 5, no cells)")
     if not agree:
         for student in sorted(ours_scores):
             if ours_scores[student] != theirs_scores.get(student):

@@ -34,7 +34,8 @@ def render(result: Result, lab_id: str) -> str:
         verdict = "passed" if check.passed else _e(check.reason or "failed")
         details = f"<pre>{_e(check.output)}</pre>" if check.output.strip() else ""
         parts.append(
-            f"<tr><td><code>{_e(check.grade_id)}</code></td>"
+            f"<tr><td>{_e(check.description or check.grade_id)}<br>"
+            f"<small><code>{_e(check.grade_id)}</code></small></td>"
             f"<td>{_points(check.points)} / {_points(check.max_points)}</td>"
             f'<td><span class="{status}">{verdict}</span>{details}</td></tr>'
         )

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = ROOT / "solutions"
-LABS = ROOT / "labs"
+from authlab import paths
+from authlab.paths import CourseNotFound
 
 
 class UnknownLabError(LookupError):
@@ -34,15 +34,19 @@ class Lab:
 
     @property
     def released(self) -> Path:
-        return LABS / f"{self.notebook}.ipynb"
+        """The student version, in labs/ next to solutions/."""
+        return self.source.parent.parent / "labs" / f"{self.notebook}.ipynb"
 
 
-def all_labs(folder: Path = SOLUTIONS) -> list[Lab]:
+def all_labs(folder: Path | None = None) -> list[Lab]:
+    """The labs in ``folder`` (default: the course's solutions/, see authlab.paths)."""
+    folder = folder or paths.solutions()
     return [Lab(path.stem.split("_", 1)[0], path.stem, path) for path in sorted(folder.glob("lab*_*.ipynb"))]
 
 
-def find_lab(name: str, folder: Path = SOLUTIONS) -> Lab:
+def find_lab(name: str, folder: Path | None = None) -> Lab:
     """``lab1`` or ``lab1_sessions`` -> the Lab."""
+    folder = folder or paths.solutions()
     for lab in all_labs(folder):
         if name in (lab.id, lab.notebook):
             return lab
@@ -97,19 +101,23 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="authlab labs", description=__doc__)
     parser.add_argument("labs", nargs="*", help="lab ids (default: every lab in solutions/)")
     parser.add_argument("--check", action="store_true", help="only report stale labs; exit 1 if any")
+    parser.add_argument("--course-dir", type=Path, help="the course folder (default: see authlab.paths)")
     options = parser.parse_args(argv)
+    if options.course_dir:
+        os.environ[paths.ENVIRONMENT] = str(options.course_dir)
     try:
         labs = [find_lab(name) for name in options.labs] or all_labs()
-    except UnknownLabError as error:
+    except (UnknownLabError, CourseNotFound) as error:
         print(f"authlab labs: {error}", file=sys.stderr)
         return 2
+    root = paths.course_dir()
     if options.check:
         outdated = stale(labs)
         for lab in outdated:
-            print(f"stale: {lab.released.relative_to(ROOT)} (run `make labs`)")
+            print(f"stale: {lab.released.relative_to(root)} (run `make labs`)")
         return 1 if outdated else 0
-    LABS.mkdir(exist_ok=True)
+    paths.labs().mkdir(exist_ok=True)
     for lab in labs:
         nbformat.write(release(lab), lab.released)
-        print(f"wrote {lab.released.relative_to(ROOT)} from {lab.source.relative_to(ROOT)}")
+        print(f"wrote {lab.released.relative_to(root)} from {lab.source.relative_to(root)}")
     return 0

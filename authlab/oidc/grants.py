@@ -62,8 +62,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
                 redirect_uri=request.payload.redirect_uri,
                 scope=request.payload.scope or "",
                 user=request.user,
-                code_challenge=data["code_challenge"],
-                code_challenge_method=data["code_challenge_method"],
+                code_challenge=data.get("code_challenge"),
+                code_challenge_method=data.get("code_challenge_method"),
                 nonce=data.get("nonce"),
                 auth_time=self.server.auth_time_of(request.user),
             )

@@ -7,6 +7,7 @@ Each class implements the Authlib mixin its server classes expect (``ClientMixin
 from __future__ import annotations
 
 import dataclasses
+import functools
 import secrets
 import time
 
@@ -42,8 +43,17 @@ class User:
         return claims
 
 
+@functools.cache
+def demo_users() -> Users:
+    """alice / secret123 and bob, hashed once per process."""
+    return Users(DEMO_USERS)
+
+
 class Users:
-    """Usernames and salted password hashes; plain passwords are never kept."""
+    """Usernames and salted password hashes (Werkzeug's scrypt); plain passwords are never kept.
+
+    Hashing is slow on purpose, so build one ``Users`` and share it between providers.
+    """
 
     def __init__(self, passwords: dict[str, str] | None = None):
         self._hashes = {name: generate_password_hash(pw) for name, pw in (passwords or DEMO_USERS).items()}
@@ -138,8 +148,8 @@ class AuthorizationCode(AuthorizationCodeMixin):
     redirect_uri: str
     scope: str
     user: User
-    code_challenge: str
-    code_challenge_method: str
+    code_challenge: str | None
+    code_challenge_method: str | None
     nonce: str | None = None
     auth_time: int = 0
     issued_at: float = dataclasses.field(default_factory=time.time)

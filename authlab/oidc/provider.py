@@ -19,6 +19,7 @@ import time
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from authlib.oauth2.rfc9207 import IssuerParameter
 from authlib.oidc.core import UserInfoEndpoint
@@ -30,7 +31,7 @@ from werkzeug.exceptions import HTTPException
 from authlab.oidc import pages
 from authlab.oidc.grants import AuthorizationCodeGrant, OpenIDCodeExtension, RefreshTokenGrant, S256Only
 from authlab.oidc.keys import DEFAULT_ALGORITHM, ID_TOKEN_ALGORITHMS, SigningKeys
-from authlab.oidc.models import DEFAULT_SCOPE, Client, Token, User, Users
+from authlab.oidc.models import DEFAULT_SCOPE, Client, Token, User, Users, demo_users
 from authlab.oidc.store import Store
 
 DEMO_CLIENT = Client(
@@ -168,23 +169,27 @@ class _Issuer(IssuerParameter):
 def provider_app(
     *,
     clients: list[Client] | None = None,
-    users: dict[str, str] | None = None,
+    users: Users | dict[str, str] | None = None,
     issuer: str | None = None,
     name: str = "openid-provider",
+    pkce: CodeChallenge | None = None,
 ) -> OpenIDProvider:
     """An OpenID Provider: discovery, JWKS, authorize, token, userinfo and RP-initiated logout.
 
     ``clients`` defaults to ``[DEMO_CLIENT]`` (confidential, first party, redirect URI
-    ``http://127.0.0.1:8000/callback``); ``users`` maps usernames to passwords (default
-    alice / secret123 and bob). ``issuer`` defaults to the URL the provider is reached at.
+    ``http://127.0.0.1:8000/callback``); ``users`` is a ``Users`` or maps usernames to
+    passwords (default alice / secret123 and bob, hashed once per process). ``issuer``
+    defaults to the URL the provider is reached at. ``pkce`` replaces the S256-only rule
+    (the vulnerable providers of lesson 09 use it).
     """
     app = OpenIDProvider(name)
     app.store = Store([DEMO_CLIENT] if clients is None else clients)
     app.keys = SigningKeys()
-    app.users = Users(users)
+    app.users = users if isinstance(users, Users) else demo_users() if users is None else Users(users)
     server = _Server(app, issuer)
     server.register_token_generator("default", _AccessTokens(server))
-    server.register_grant(AuthorizationCodeGrant, [S256Only(required=True), OpenIDCodeExtension(server)])
+    pkce = pkce or S256Only(required=True)
+    server.register_grant(AuthorizationCodeGrant, [pkce, OpenIDCodeExtension(server)])
     server.register_grant(RefreshTokenGrant)
     protector = ResourceProtector()
     protector.register_token_validator(_Bearer(app.store))
@@ -197,7 +202,7 @@ def provider_app(
 
     @app.get("/.well-known/openid-configuration")
     def discovery():
-        return jsonify(discovery_document(server.issuer()))
+        return jsonify(discovery_document(server.issuer(), pkce.SUPPORTED_CODE_CHALLENGE_METHOD))
 
     @app.get(PATHS["jwks_uri"])
     def jwks():
@@ -268,7 +273,7 @@ def _login_form(server: _Server, error: str = "", status: int = 200):
     return pages.login_page(client.name or client.client_id, error, status) if client else pages.login_page("?")
 
 
-def discovery_document(issuer: str) -> dict:
+def discovery_document(issuer: str, pkce_methods: list[str] = S256Only.SUPPORTED_CODE_CHALLENGE_METHOD) -> dict:
     """OpenID Connect Discovery 1.0 §3 metadata: only the code flow, only S256 PKCE."""
     return {
         "issuer": issuer,
@@ -276,7 +281,7 @@ def discovery_document(issuer: str) -> dict:
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
-        "code_challenge_methods_supported": ["S256"],
+        "code_challenge_methods_supported": list(pkce_methods),
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": list(ID_TOKEN_ALGORITHMS),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],

@@ -61,9 +61,9 @@ class OpenIDProvider(Flask):
     keys: SigningKeys
     users: Users
 
-    def register(self, client: Client) -> Client:
+    def register(self, client: Client) -> None:
+        """Add (or replace, by client_id) a registered client."""
         self.store.add_client(client)
-        return client
 
     def client(self, client_id: str) -> Client | None:
         return self.store.client(client_id)
@@ -151,11 +151,8 @@ class _EndSession(EndSessionEndpoint):
         return list(ID_TOKEN_ALGORITHMS)
 
     def end_session(self, end_session_request) -> None:
-        claims = end_session_request.id_token_claims or {}
-        signed_in = self.server.store.session(request.cookies.get(SESSION_COOKIE))
-        user = User(claims["sub"]) if isinstance(claims.get("sub"), str) else (signed_in or (None,))[0]
-        if user is not None:
-            self.server.store.end_sessions(user)
+        """End this browser's sign-in session (other browsers of the user stay signed in)."""
+        self.server.store.end_session(request.cookies.get(SESSION_COOKIE))
 
 
 class _Issuer(IssuerParameter):

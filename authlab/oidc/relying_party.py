@@ -21,6 +21,7 @@ import base64
 import dataclasses
 import hashlib
 import hmac
+import json
 import re
 import secrets
 import threading
@@ -29,10 +30,12 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import requests
-from flask import Flask, jsonify, redirect, request
+from flask import Flask, Response, jsonify, redirect, request
 
 from authlab.oidc.id_tokens import IdTokenError, validate_id_token
 
+_STORAGE_PAGE = """<!doctype html><title>Signed in</title>
+<script>localStorage.setItem("tokens", JSON.stringify({tokens}));</script><p>Signed in.</p>"""
 FLOW_LIFETIME = 600  # seconds a started login may take
 TIMEOUT = 10
 
@@ -115,9 +118,13 @@ def client_app(*providers: Provider, name: str = "relying-party") -> Flask:
 
 def relying_party(
     providers, *, name: str, verify: Verify = validate_id_token, bind_browser: bool = True,
-    check_iss: bool = True, tokens_in_url: bool = False,
+    check_iss: bool = True, hand_tokens: str | None = None,
 ) -> Flask:
-    """The relying party with each of its checks switchable; only ``authlab.oidc.vulnerable`` turns one off."""
+    """The relying party with each of its checks switchable; only ``authlab.oidc.vulnerable`` turns one off.
+
+    ``hand_tokens`` gives the tokens to the browser instead of keeping them: ``"url"`` in the
+    query string of ``/welcome``, ``"storage"`` in a page that puts them in ``localStorage``.
+    """
     if not providers:
         raise ValueError("give at least one Provider")
     by_index = dict(enumerate(providers))
@@ -196,12 +203,14 @@ def relying_party(
             claims = verify_with_rotation(provider, token["id_token"], flow.nonce or None)
         except IdTokenError as error:
             return refuse(f"ID token refused: {error}", 401)
-        key = start_session(provider, claims, token)
-        if tokens_in_url:
-            target = "/welcome?" + urlencode({"access_token": token["access_token"], "id_token": token["id_token"]})
+        if hand_tokens == "storage":
+            response = Response(_STORAGE_PAGE.format(tokens=json.dumps(token).replace("<", "\\u003c")),
+                                mimetype="text/html")
         else:
             target = "/"
-        response = set_cookie(redirect(target), session_cookie, key)
+            if hand_tokens == "url":
+                target = "/welcome?" + urlencode({"access_token": token["access_token"], "id_token": token["id_token"]})
+            response = set_cookie(redirect(target), session_cookie, start_session(provider, claims, token))
         response.delete_cookie(flow_cookie, path="/")
         return response
 
@@ -252,7 +261,7 @@ def relying_party(
                               headers={"Authorization": f"Bearer {session['token']['access_token']}"})
         return jsonify(answer.json()), answer.status_code
 
-    if tokens_in_url:
+    if hand_tokens == "url":
 
         @app.get("/welcome")
         def welcome():

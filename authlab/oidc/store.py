@@ -90,12 +90,6 @@ class Store:
             token.rotated = True
             token.revoked = True
 
-    def revoke_user(self, user: User) -> None:
-        with self._lock:
-            for token in self._access.values():
-                if token.user == user:
-                    token.revoked = True
-
     def _revoke_family(self, family: str) -> None:
         for token in self._access.values():
             if token.family == family:
@@ -118,7 +112,7 @@ class Store:
                 return None
             return found
 
-    def end_sessions(self, user: User) -> None:
+    def end_session(self, session_id) -> None:
         with self._lock:
-            for session_id in [sid for sid, (owner, _) in self._sessions.items() if owner == user]:
-                del self._sessions[session_id]
+            if isinstance(session_id, str):
+                self._sessions.pop(session_id, None)

@@ -23,6 +23,7 @@ PREFIX = "VULNERABLE-"
 WARNING_HEADER = "X-Authlab-Warning"
 
 __all__ = [
+    "local_storage_client",
     "mix_up_client",
     "no_state_client",
     "nonce_replay_client",
@@ -152,4 +153,16 @@ def tokens_in_url_client(provider: Provider) -> Flask:
     §5.2 (no tokens in query strings) and RFC 6750 §2.3: keep tokens out of URLs; a
     backend-for-frontend (``oidc.client_app``) keeps them out of the browser entirely.
     """
-    return _label(relying_party([provider], name=PREFIX + "tokens-in-url-client", tokens_in_url=True))
+    return _label(relying_party([provider], name=PREFIX + "tokens-in-url-client", hand_tokens="url"))
+
+
+def local_storage_client(provider: Provider) -> Flask:
+    """VULNERABLE: its callback page keeps the tokens in ``localStorage``, readable by any script.
+
+    One injected script (an XSS, a compromised third-party library) on this origin reads them
+    and sends them away; they keep working elsewhere until they expire. An HttpOnly cookie
+    cannot be read by script. OAuth 2.0 for Browser-Based Applications (IETF draft) §6.1 and
+    the OWASP HTML5 Security Cheat Sheet: keep tokens on a backend-for-frontend, as
+    ``oidc.client_app`` does.
+    """
+    return _label(relying_party([provider], name=PREFIX + "local-storage-client", hand_tokens="storage"))

@@ -11,6 +11,8 @@ from html import escape
 
 from flask import Response
 
+CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto}}
@@ -22,7 +24,8 @@ def page(title: str, body: str, status: int = 200) -> Response:
     response = Response(_PAGE.format(title=escape(title), body=body), status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"  # no clickjacking of the sign-in form
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+    # No form-action: Chromium applies it to the redirect that answers the form, which goes to the client.
+    response.headers["Content-Security-Policy"] = CSP
     return response
 
 

@@ -54,6 +54,7 @@ class Answers:
     mobile_clients: bool = False
     microservices: bool = False
     lots_of_user_data: bool = False
+    outside_login: bool = False
 
     def __post_init__(self):
         if self.servers not in ("one", "several"):
@@ -80,6 +81,8 @@ QUESTIONS = tuple(Question(*row) for row in (
      "Do you have microservices?"),
     ("lots_of_user_data", "Does each request need a lot of per-user data (roles, permissions, preferences)?",
      "(session scenario 4) Store lots of user data"),
+    ("outside_login", 'Do users sign in with an outside identity provider ("Log in with Google", company SSO)?',
+     "(not in the article)"),
 ))
 
 
@@ -166,10 +169,20 @@ _SHARED_STORE = ("Sessions scale across servers when the store is shared (Redis,
                  "request, measured in 05 and 07; 'sessions don't scale' only holds for an in-process store")
 _BIG_CLAIMS = "Lots of per-user data belongs in the server's store: every claim in a JWT rides along on every request"
 _CSRF = "The browser sends cookies by itself: use SameSite and, for state-changing requests, a CSRF token"
+_OIDC = ("Outside sign-in is OpenID Connect's code flow with PKCE: validate the ID token, then keep the tokens on "
+         "your server (a backend-for-frontend) and give the browser a session cookie, not the tokens (see 09)")
 
 
 def recommend(answers: Answers) -> Recommendation:
     """The course's recommendation for ``answers``, with its reasons and caveats."""
+    recommendation = _recommend(answers)
+    if not answers.outside_login:
+        return recommendation
+    return dataclasses.replace(recommendation, reasons=(*recommendation.reasons, _OIDC),
+                               lessons=(*recommendation.lessons, "09_oauth_oidc"))
+
+
+def _recommend(answers: Answers) -> Recommendation:
     article = article_verdict(answers)
     several = answers.servers == "several"
     mobile = (_MOBILE,) if answers.mobile_clients else ()
@@ -260,6 +273,7 @@ PRESETS: dict[str, Scenario] = {
     "Server-rendered shop on three servers": Scenario(Answers(browser_app=True, servers="several",
                                                               immediate_logout=True)),
     "Web app in front of microservices": Scenario(Answers(browser_app=True, servers="several", microservices=True)),
+    '"Log in with Google" on a server-rendered app': Scenario(Answers(browser_app=True, outside_login=True)),
 }
 
 

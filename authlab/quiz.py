@@ -224,6 +224,20 @@ QUESTIONS: tuple[Question, ...] = (
         "Secure controls HTTPS; HttpOnly is about scripts, and other sites cannot read your cookies either way."),
        ("Because cookies are larger", False, "Size has nothing to do with CSRF."),
        ),
+    _q("id-token", "09_oauth_oidc",
+       "Your app receives a correctly signed ID token from Google about alice. What must it check before "
+       "signing her in?",
+       ("Nothing more: the signature proves it", False,
+        "Google signs ID tokens for every app. One issued to another app, or to another login, is just as "
+        "well signed (09's aud and nonce attacks)."),
+       ("iss, aud = its own client ID, exp, and the nonce it sent for this browser's login", True,
+        "OIDC Core 3.1.3.7: the issuer, that the token is for this client, still valid, and an answer to "
+        "this login, not a replay. 09 validates each and shows the attacks that skip one."),
+       ("Only that sub is an email address", False,
+        "sub is an opaque identifier; it proves nothing about who sent the token."),
+       ("That it can call the userinfo endpoint with it", False,
+        "An ID token is not an access token: an API must refuse it (RFC 9068 typ at+jwt, aud)."),
+       ),
 )
 
 

@@ -120,3 +120,11 @@ def test_widget_follows_presets_and_answers():
     controls["microservices"].value = False
     controls["browser_app"].value = True
     assert APPROACHES["sessions-shared-store"] in result.value
+
+
+def test_outside_login_points_to_lesson_09_and_keeps_the_approach():
+    plain = recommend(Answers(browser_app=True))
+    with_google = recommend(Answers(browser_app=True, outside_login=True))
+    assert with_google.approach == plain.approach
+    assert with_google.lessons[-1] == "09_oauth_oidc" and "backend-for-frontend" in with_google.reasons[-1]
+    assert "09_oauth_oidc" not in plain.lessons

@@ -9,7 +9,7 @@ RIGHT = {question.key: question.answer for question in QUESTIONS}
 
 
 def test_the_quiz_covers_the_course():
-    assert 10 <= len(QUESTIONS) <= 15
+    assert 10 <= len(QUESTIONS) <= 16
     assert len({question.key for question in QUESTIONS}) == len(QUESTIONS)
     lessons = {question.lesson for question in QUESTIONS}
     assert {"01_sessions", "02_cookies", "03_jwt", "04_stateful_vs_stateless", "06_attacks"} <= lessons

@@ -13,11 +13,13 @@ import hmac
 
 import jwt
 
+from authlab.errors import AuthlabError
+
 ALGORITHMS = ("ES256", "RS256")
 LEEWAY = 30  # seconds of clock skew tolerated on exp and iat
 
 
-class IdTokenError(ValueError):
+class IdTokenError(AuthlabError, ValueError):
     """The ID token failed one named check."""
 
 

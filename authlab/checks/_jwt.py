@@ -83,11 +83,20 @@ def claims_of(token: object, key, username: str) -> dict:
     return claims
 
 
-def template_of(token: str, key) -> dict:
-    """The claims of a token the app issued, checked only for its signature: what forged tokens copy."""
+class Template(dict):
+    """The claims of a token the app issued; ``header`` holds its header fields other than alg and typ (a kid)."""
+
+    header: dict
+
+
+def template_of(token: str, key) -> Template:
+    """The claims and header of a token the app issued, checked only for its signature: what forged tokens copy."""
     try:
-        return jwt.decode(token, key, algorithms=[ALGORITHM], options={"verify_exp": False, "verify_aud": False,
-                                                                       "verify_iat": False, "verify_nbf": False})
+        template = Template(jwt.decode(token, key, algorithms=[ALGORITHM], options={
+            "verify_exp": False, "verify_aud": False, "verify_iat": False, "verify_nbf": False}))
+        template.header = {name: value for name, value in jwt.get_unverified_header(token).items()
+                           if name not in ("alg", "typ")}
+        return template
     except jwt.InvalidTokenError as error:
         fail(f"the token your login issued does not verify with SECRET_KEY and HS256 ({type(error).__name__}), "
              "so no probe can sign tokens like it", "make check_token pass first")
@@ -103,9 +112,14 @@ def like(template: dict, **changes) -> dict:
     return {name: value for name, value in claims.items() if value is not None}
 
 
-def accepted(send: Send, key, template: dict) -> None:
+def signed(template: Template, claims: dict, key, algorithm: str = ALGORITHM) -> str:
+    """``claims`` signed with ``key`` under the header the app's own tokens carry (its kid, say)."""
+    return jwt.encode(claims, key, algorithm=algorithm, headers=template.header or None)
+
+
+def accepted(send: Send, key, template: Template) -> None:
     """A token the checker signs with the app's key and claims must open the route: the control for every probe."""
-    response = send(jwt.encode(like(template), key, algorithm=ALGORITHM))
+    response = send(signed(template, like(template), key))
     if response.status_code != 200:
         fail(f"a fresh token with the claims your app issues, signed HS256 with SECRET_KEY, got "
              f"{response.status_code}", "verify the token with SECRET_KEY and algorithms=['HS256'] and nothing else")
@@ -132,7 +146,7 @@ def tampered(send: Send, token: str, username: str) -> None:
     ok("a token whose payload was changed to another user was refused with 401")
 
 
-def pinned_algorithm(send: Send, key, template: dict) -> None:
+def pinned_algorithm(send: Send, key, template: Template) -> None:
     """``alg: none`` with an empty signature, and the same key under HS384 and HS512: all refused."""
     accepted(send, key, template)
     unsigned = f"{_b64_json({'alg': 'none', 'typ': 'JWT'})}.{_b64_json(like(template))}."
@@ -140,19 +154,19 @@ def pinned_algorithm(send: Send, key, template: dict) -> None:
     ok('an unsigned token (alg "none") was refused with 401')
     for algorithm in OTHER_HMAC:
         refuses(send, f"a token signed with SECRET_KEY but alg {algorithm}",
-                jwt.encode(like(template), key, algorithm=algorithm), PIN)
+                signed(template, like(template), key, algorithm), PIN)
     ok(f"tokens signed with SECRET_KEY under {' and '.join(OTHER_HMAC)} were refused: the algorithm is pinned")
 
 
-def other_keys(send: Send, key, template: dict) -> None:
+def other_keys(send: Send, key, template: Template) -> None:
     """Signed with a random key, and with the secrets from the weak-secret list."""
     accepted(send, key, template)
-    refuses(send, "a token signed with another key", jwt.encode(like(template), secrets.token_bytes(32)))
+    refuses(send, "a token signed with another key", signed(template, like(template), secrets.token_bytes(32)))
     ok("a token signed with another key was refused with 401")
     for candidate in weak_secrets()[:25]:
         if candidate.encode() != key_bytes(key):
             refuses(send, f"a token signed with the common secret {candidate!r}",
-                    hs256(like(template), candidate.encode()))
+                    hs256(like(template), candidate.encode(), template.header))
     ok("tokens signed with 25 common secrets were refused")
 
 
@@ -175,7 +189,7 @@ def _attacker_site(attacker_key: bytes) -> Iterator[tuple[str, list[str]]]:
         yield site.url, hits
 
 
-def key_headers(send: Send, key, template: dict) -> None:
+def key_headers(send: Send, key, template: Template) -> None:
     """Tokens that name their own key (kid, jwk, jku, x5u) and are signed with it: all refused, no URL fetched."""
     accepted(send, key, template)
     mine = secrets.token_urlsafe(32).encode()
@@ -202,24 +216,24 @@ def key_headers(send: Send, key, template: dict) -> None:
     ok("tokens naming their own key (kid, embedded jwk, jku, x5u) were refused, and no URL was fetched")
 
 
-def expired(send: Send, key, template: dict) -> None:
+def expired(send: Send, key, template: Template) -> None:
     """Expired (long ago, and just past the 60 s leeway), without exp, and with another aud or iss when present."""
     accepted(send, key, template)
     past = int(time.time()) - 2 * TOKEN_LIFETIME
-    refuses(send, "an expired token", jwt.encode(like(template, iat=past, exp=past + 60), key),
+    refuses(send, "an expired token", signed(template, like(template, iat=past, exp=past + 60), key),
             "let jwt.decode check exp: never pass verify_exp=False")
     stale = int(time.time()) - MAX_LEEWAY - 15
     refuses(send, f"a token that expired {MAX_LEEWAY + 15} s ago",
-            jwt.encode(like(template, iat=stale - TOKEN_LIFETIME, exp=stale), key),
+            signed(template, like(template, iat=stale - TOKEN_LIFETIME, exp=stale), key),
             f"keep jwt.decode's leeway at {MAX_LEEWAY} s or less (the default is 0): clocks drift by seconds")
-    refuses(send, "a token without exp", jwt.encode(like(template, exp=None), key, algorithm=ALGORITHM),
+    refuses(send, "a token without exp", signed(template, like(template, exp=None), key),
             'require it: jwt.decode(..., options={"require": ["exp", "iat", "sub"]})')
     ok(f"expired tokens (also {MAX_LEEWAY + 15} s after exp: leeway at most {MAX_LEEWAY} s) and a token without exp "
        "were refused")
     for claim in ("aud", "iss"):
         if claim in template:
             refuses(send, f"a token for {claim}={ATTACKER!r} instead of {template[claim]!r}",
-                    jwt.encode(like(template, **{claim: ATTACKER}), key, algorithm=ALGORITHM),
+                    signed(template, like(template, **{claim: ATTACKER}), key),
                     f"pass {'audience' if claim == 'aud' else 'issuer'}=... to jwt.decode: a claim you put in the "
                     "token is only worth something if you check it")
             ok(f"your tokens carry {claim}, and a token with another {claim} was refused")

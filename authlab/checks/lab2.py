@@ -44,7 +44,7 @@ def _token(probe: Probe, register: Callable) -> tuple[str, str]:
     return username, token
 
 
-def _template(probe: Probe, register: Callable, key) -> dict:
+def _template(probe: Probe, register: Callable, key) -> _jwt.Template:
     """The verified claims of a token the app issued to a fresh user."""
     return _jwt.template_of(_token(probe, register)[1], key)
 

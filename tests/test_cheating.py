@@ -302,7 +302,7 @@ def test_honest_work_keeps_full_marks_whatever_else_the_notebook_does(graded):
     results, *_ = graded
     for name in [*HONEST_WITH, "classmate_solved_1", "classmate_solved_2"]:
         result = results[name]
-        assert result.score == result.max_score == 16, (name, [(c.grade_id, c.reason) for c in result.checks
+        assert result.score == result.max_score == 22, (name, [(c.grade_id, c.reason) for c in result.checks
                                                               if not c.passed], result.problems)
 
 
@@ -332,4 +332,4 @@ def test_csv_of_the_batch(graded, tmp_path):
     results, *_ = graded
     grader.write_csv(list(results.values()), tmp_path / "grades.csv")
     rows = {row["student"]: row for row in csv.DictReader(open(tmp_path / "grades.csv"))}
-    assert rows["classmate_solved_1"]["total"] == "16" and rows["fake_check_lines"]["total"] == "0"
+    assert rows["classmate_solved_1"]["total"] == "22" and rows["fake_check_lines"]["total"] == "0"

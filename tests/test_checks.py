@@ -67,7 +67,7 @@ def test_a_passing_check_prints_one_line_per_behaviour(capsys):
     app, register = _app()
     authlab.checks.lab1.check_cookie_flags(app, register)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and all(line.startswith("✔ ") for line in lines)
+    assert len(lines) == 3 and all(line.startswith("✔ ") for line in lines)
 
 
 def test_failure_is_one_sentence_with_a_hint():
@@ -111,7 +111,7 @@ def test_total_counts_visible_checks_passed_in_this_kernel(capsys):
     capsys.readouterr()
     total("lab1")
     out = capsys.readouterr().out
-    assert out.startswith("lab1: 2 of 16 points")
+    assert out.startswith("lab1: 2 of 22 points")
     assert "✘  failed       check_cookie_flags" in out and "✔  passed       check_requires_session" in out
     assert "check_malformed_login" not in out  # hidden tests stay hidden
 

@@ -22,4 +22,4 @@ def test_scores_reach_nbgrader_export(tmp_path, monkeypatch):
     monkeypatch.chdir(course)
     _nbgrader(course, "export", "--to", str(tmp_path / "export.csv"))
     exported = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(open(tmp_path / "export.csv"))}
-    assert exported == {"alice": 16.0, "bob": 0.0}
+    assert exported == {"alice": 22.0, "bob": 0.0}

@@ -71,5 +71,5 @@ def test_the_installed_grader_grades_a_lab_with_course_dir(teacher, tmp_path):
                 "-o", "grades.csv")
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     rows = list(csv.DictReader(open(tmp_path / "grades.csv")))
-    assert [(row["student"], row["total"], row["max"]) for row in rows] == [("alice", "16", "16")], rows[0]["problems"]
+    assert [(row["student"], row["total"], row["max"]) for row in rows] == [("alice", "22", "22")], rows[0]["problems"]
     assert rows[0]["isolation"].startswith("sandbox")

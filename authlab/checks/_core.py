@@ -12,7 +12,6 @@ import contextlib
 import functools
 import io
 import math
-import threading
 import warnings
 from collections.abc import Callable, Iterator
 from http.cookies import CookieError, SimpleCookie
@@ -232,18 +231,3 @@ def _alphabet_size(text: str) -> int:
         return 64
     return 94
 
-
-class FakeClock:
-    """A clock the check moves by hand: ``clock()`` returns the current fake time."""
-
-    def __init__(self, start: float):
-        self.now = float(start)
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self.now
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self.now += seconds

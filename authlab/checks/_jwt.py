@@ -1,26 +1,39 @@
-"""JWT probes shared by the JWT labs: forged, tampered, unsigned and expired tokens.
+"""JWT probes shared by the JWT labs: forged, tampered, unsigned, re-keyed and expired tokens.
 
 Each probe takes ``send(token) -> Response``, so the same attacks run against a token
-in the ``Authorization`` header (lab 2) or in a cookie (lab 3).
+in the ``Authorization`` header (lab 2) or in a cookie (lab 3). Forged tokens copy the
+claims of a token the app really issued (``aud`` and ``iss`` included) and change only
+the property probed; a token the checker signs with the app's own key must open
+``/profile`` first, so that every refusal afterwards means what it says.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
+import hmac
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import jwt
 import requests
+from flask import Flask
 
-from authlab.checks._core import fail, json_error, ok
-from authlab.weak import weak_secrets, weakness
+from authlab.checks._core import fail, json_error, ok, serving
+from authlab.checks._keys import key_bytes, weak_key
+from authlab.weak import weak_secrets
 
 ALGORITHM = "HS256"
+OTHER_HMAC = ("HS384", "HS512")
 TOKEN_LIFETIME = 15 * 60  # seconds, as the labs state
 CLOCK_SKEW = 60
+MAX_LEEWAY = 60  # seconds a token may still be accepted after its exp
+ATTACKER = "https://attacker.example"
+PUBLIC_FILE = Path("/proc/sys/kernel/ostype")  # "Linux\n": a file whose content every attacker knows
 
 Send = Callable[[str], requests.Response]
 
@@ -35,15 +48,26 @@ def _b64_json(value: dict) -> str:
     return _b64(json.dumps(value, separators=(",", ":")).encode())
 
 
+def hs256(claims: dict, key: bytes, header: dict | None = None) -> str:
+    """An HS256 token signed by hand (PyJWT refuses some keys an attacker would use, such as short ones)."""
+    signing_input = f"{_b64_json({'alg': ALGORITHM, 'typ': 'JWT', **(header or {})})}.{_b64_json(claims)}"
+    signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
 def claims_of(token: object, key, username: str) -> dict:
     """Verify a token the app issued: HS256 with the lab's key, `sub`, `iat` and `exp` in range."""
     if not isinstance(token, str) or token.count(".") != 2:
         fail(f"the token {str(token)[:40]!r} is not a JWT (three dot-separated parts)", "return jwt.encode(...)")
-    header = jwt.get_unverified_header(token)
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        fail(f"the token {token[:40]!r}... has no readable header", "return jwt.encode(...)")
     if header.get("alg") != ALGORITHM:
         fail(f"the token's header says alg={header.get('alg')!r}", f'sign with algorithm="{ALGORITHM}"')
     try:
-        claims = jwt.decode(token, key, algorithms=[ALGORITHM], options={"require": ["sub", "iat", "exp"]})
+        claims = jwt.decode(token, key, algorithms=[ALGORITHM],
+                            options={"require": ["sub", "iat", "exp"], "verify_aud": False})
     except jwt.MissingRequiredClaimError as error:
         fail(f"the token has no {error.claim!r} claim", 'put "sub", "iat" and "exp" in the payload')
     except jwt.InvalidTokenError as error:
@@ -59,16 +83,58 @@ def claims_of(token: object, key, username: str) -> dict:
     return claims
 
 
-def _valid_claims(username: str, **changes) -> dict:
-    """Every claim a real token carries (a random ``jti`` too), so only the probed property differs."""
+class Template(dict):
+    """The claims of a token the app issued; ``header`` holds its header fields other than alg and typ (a kid)."""
+
+    header: dict
+
+
+def template_of(token: str, key) -> Template:
+    """The claims and header of a token the app issued, checked only for its signature: what forged tokens copy."""
+    try:
+        template = Template(jwt.decode(token, key, algorithms=[ALGORITHM], options={
+            "verify_exp": False, "verify_aud": False, "verify_iat": False, "verify_nbf": False}))
+        template.header = {name: value for name, value in jwt.get_unverified_header(token).items()
+                           if name not in ("alg", "typ")}
+        return template
+    except jwt.InvalidTokenError as error:
+        fail(f"the token your login issued does not verify with SECRET_KEY and HS256 ({type(error).__name__}), "
+             "so no probe can sign tokens like it", "make check_token pass first")
+
+
+def like(template: dict, **changes) -> dict:
+    """The claims of a real token, freshly dated (and with a new jti), with ``changes``; a change to None drops it."""
     now = int(time.time())
-    return {"sub": username, "iat": now, "exp": now + TOKEN_LIFETIME, "jti": secrets.token_urlsafe(16), **changes}
+    claims = {**template, "iat": now, "exp": now + TOKEN_LIFETIME}
+    if "jti" in template:
+        claims["jti"] = secrets.token_urlsafe(16)
+    claims.update(changes)
+    return {name: value for name, value in claims.items() if value is not None}
 
 
-def refuses(send: Send, label: str, token: str) -> None:
+def signed(template: Template, claims: dict, key, algorithm: str = ALGORITHM) -> str:
+    """``claims`` signed with ``key`` under the header the app's own tokens carry (its kid, say)."""
+    return jwt.encode(claims, key, algorithm=algorithm, headers=template.header or None)
+
+
+def accepted(send: Send, key, template: Template) -> None:
+    """A token the checker signs with the app's key and claims must open the route: the control for every probe."""
+    response = send(signed(template, like(template), key))
+    if response.status_code != 200:
+        fail(f"a fresh token with the claims your app issues, signed HS256 with SECRET_KEY, got "
+             f"{response.status_code}", "verify the token with SECRET_KEY and algorithms=['HS256'] and nothing else")
+
+
+PIN = "pass algorithms=['HS256'] to jwt.decode: the algorithm comes from you, never from the token"
+VERIFY = "verify every token with jwt.decode(token, SECRET_KEY, algorithms=['HS256']) and refuse what fails"
+
+
+def refuses(send: Send, label: str, token: str, hint: str = VERIFY) -> None:
     """The protected route must answer ``token`` with 401 and a JSON error."""
-    json_error(send(token), f"a request with {label}", 401)
-    ok(f"a request with {label} was refused with 401")
+    response = send(token)
+    if 200 <= response.status_code < 300:
+        fail(f"a request with {label} was accepted ({response.status_code})", hint)
+    json_error(response, f"a request with {label}", 401)
 
 
 def tampered(send: Send, token: str, username: str) -> None:
@@ -77,36 +143,106 @@ def tampered(send: Send, token: str, username: str) -> None:
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["sub"] = "admin" if username != "admin" else "root"
     refuses(send, "a token whose payload was changed to another user", f"{header}.{_b64_json(claims)}.{signature}")
+    ok("a token whose payload was changed to another user was refused with 401")
 
 
-def unsigned(send: Send, username: str) -> None:
-    """``alg: none`` with an empty signature, claiming to be the user."""
-    token = f"{_b64_json({'alg': 'none', 'typ': 'JWT'})}.{_b64_json(_valid_claims(username))}."
-    refuses(send, 'an unsigned token (alg "none")', token)
+def pinned_algorithm(send: Send, key, template: Template) -> None:
+    """``alg: none`` with an empty signature, and the same key under HS384 and HS512: all refused."""
+    accepted(send, key, template)
+    unsigned = f"{_b64_json({'alg': 'none', 'typ': 'JWT'})}.{_b64_json(like(template))}."
+    refuses(send, 'an unsigned token (alg "none")', unsigned, PIN)
+    ok('an unsigned token (alg "none") was refused with 401')
+    for algorithm in OTHER_HMAC:
+        refuses(send, f"a token signed with SECRET_KEY but alg {algorithm}",
+                signed(template, like(template), key, algorithm), PIN)
+    ok(f"tokens signed with SECRET_KEY under {' and '.join(OTHER_HMAC)} were refused: the algorithm is pinned")
 
 
-def other_keys(send: Send, key, username: str) -> None:
+def other_keys(send: Send, key, template: Template) -> None:
     """Signed with a random key, and with the secrets from the weak-secret list."""
-    refuses(send, "a token signed with another key", jwt.encode(_valid_claims(username), secrets.token_bytes(32)))
+    accepted(send, key, template)
+    refuses(send, "a token signed with another key", signed(template, like(template), secrets.token_bytes(32)))
+    ok("a token signed with another key was refused with 401")
     for candidate in weak_secrets()[:25]:
-        if candidate != key and candidate.encode() != key:
-            token = jwt.encode(_valid_claims(username), candidate, algorithm=ALGORITHM)
-            json_error(send(token), f"a token signed with the common secret {candidate!r}", 401)
+        if candidate.encode() != key_bytes(key):
+            refuses(send, f"a token signed with the common secret {candidate!r}",
+                    hs256(like(template), candidate.encode(), template.header))
     ok("tokens signed with 25 common secrets were refused")
 
 
-def expired(send: Send, key, username: str) -> None:
-    """Signed with the right key but expired; and one with no exp at all."""
+def _key_server(attacker_key: bytes, hits: list[str]) -> Flask:
+    """The attacker's site: a JWKS and a certificate URL that a naive verifier would fetch."""
+    app = Flask("jwt-check-attacker")
+
+    @app.get("/<path:path>")
+    def anything(path: str):
+        hits.append(path)
+        return {"keys": [{"kty": "oct", "kid": "attacker", "alg": ALGORITHM, "k": _b64(attacker_key)}]}
+
+    return app
+
+
+@contextlib.contextmanager
+def _attacker_site(attacker_key: bytes) -> Iterator[tuple[str, list[str]]]:
+    hits: list[str] = []
+    with serving(_key_server(attacker_key, hits), "jwt-attacker") as site:
+        yield site.url, hits
+
+
+def key_headers(send: Send, key, template: Template) -> None:
+    """Tokens that name their own key (kid, jwk, jku, x5u) and are signed with it: all refused, no URL fetched."""
+    accepted(send, key, template)
+    mine = secrets.token_urlsafe(32).encode()
+    known = PUBLIC_FILE.read_bytes() if PUBLIC_FILE.exists() else b"Linux\n"
+    with _attacker_site(mine) as (site, hits):
+        forged = {
+            "a kid header holding the key that signed it": hs256(like(template), mine, {"kid": mine.decode()}),
+            f"kid={PUBLIC_FILE} (a file whose content is public), signed with that content":
+                hs256(like(template), known, {"kid": str(PUBLIC_FILE)}),
+            f"kid=../../../../../..{PUBLIC_FILE}, signed with that file's content":
+                hs256(like(template), known, {"kid": f"../../../../../..{PUBLIC_FILE}"}),
+            "an embedded jwk header with the attacker's key":
+                hs256(like(template), mine, {"jwk": {"kty": "oct", "k": _b64(mine)}}),
+            f"a jku header pointing at {site}/jwks.json":
+                hs256(like(template), mine, {"jku": f"{site}/jwks.json", "kid": "attacker"}),
+            f"an x5u header pointing at {site}/cert.pem": hs256(like(template), mine, {"x5u": f"{site}/cert.pem"}),
+        }
+        for label, token in forged.items():
+            refuses(send, f"a token with {label}", token,
+                    "verify with SECRET_KEY only; never take a key, a file name or a URL from the token's header")
+            if hits:
+                fail(f"a token with {label} made your app fetch {site}/{hits[0]}: it lets the token choose its key",
+                     "verify with SECRET_KEY only; never use kid, jwk, jku or x5u from the token's header")
+    ok("tokens naming their own key (kid, embedded jwk, jku, x5u) were refused, and no URL was fetched")
+
+
+def expired(send: Send, key, template: Template) -> None:
+    """Expired (long ago, and just past the 60 s leeway), without exp, and with another aud or iss when present."""
+    accepted(send, key, template)
     past = int(time.time()) - 2 * TOKEN_LIFETIME
-    refuses(send, "an expired token", jwt.encode(_valid_claims(username, iat=past, exp=past + 60), key))
-    no_exp = {claim: value for claim, value in _valid_claims(username).items() if claim != "exp"}
-    refuses(send, "a token without exp", jwt.encode(no_exp, key, algorithm=ALGORITHM))
+    refuses(send, "an expired token", signed(template, like(template, iat=past, exp=past + 60), key),
+            "let jwt.decode check exp: never pass verify_exp=False")
+    stale = int(time.time()) - MAX_LEEWAY - 15
+    refuses(send, f"a token that expired {MAX_LEEWAY + 15} s ago",
+            signed(template, like(template, iat=stale - TOKEN_LIFETIME, exp=stale), key),
+            f"keep jwt.decode's leeway at {MAX_LEEWAY} s or less (the default is 0): clocks drift by seconds")
+    refuses(send, "a token without exp", signed(template, like(template, exp=None), key),
+            'require it: jwt.decode(..., options={"require": ["exp", "iat", "sub"]})')
+    ok(f"expired tokens (also {MAX_LEEWAY + 15} s after exp: leeway at most {MAX_LEEWAY} s) and a token without exp "
+       "were refused")
+    for claim in ("aud", "iss"):
+        if claim in template:
+            refuses(send, f"a token for {claim}={ATTACKER!r} instead of {template[claim]!r}",
+                    signed(template, like(template, **{claim: ATTACKER}), key),
+                    f"pass {'audience' if claim == 'aud' else 'issuer'}=... to jwt.decode: a claim you put in the "
+                    "token is only worth something if you check it")
+            ok(f"your tokens carry {claim}, and a token with another {claim} was refused")
 
 
 def strong_key(key) -> None:
     if not isinstance(key, str | bytes):
         fail(f"SECRET_KEY is a {type(key).__name__}", "use secrets.token_bytes(32)")
-    problem = weakness(key)
+    problem = weak_key(key)
     if problem:
-        fail(f"SECRET_KEY is weak: {problem}", "use secrets.token_bytes(32)")
-    ok("SECRET_KEY is not a common secret and is long enough")
+        fail(f"SECRET_KEY is guessable: {problem}", "use secrets.token_bytes(32)")
+    ok("SECRET_KEY is not a common secret, a hash of one, a repeat or a short alphabet, and is long enough")

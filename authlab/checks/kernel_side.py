@@ -1,143 +1,134 @@
-"""What a check must do inside the student's kernel, wherever it runs: freeze or turn back the clock, seed `random`.
+"""What a check must do inside the student's kernel, wherever it runs: turn back the clock, fork a twin of the app.
 
-``with in_kernel("frozen_time", app):`` runs the helper in the process that owns ``app``
-(or a namespace): in this process for the kernel's own objects, in the kernel across the
-channel when they are remote (the checker runs outside). The helpers only change what
-the student's code sees; the verdict is still the checker's.
+``with in_kernel("wall_clock_turned_back", measure):`` runs the helper in the process that
+owns ``measure`` (an app, a function, a namespace): in this process for the kernel's own
+objects, in the kernel across the channel when they are remote (the checker runs outside).
+The helpers only change what the student's code sees, or report plain data from it; the
+verdict is still the checker's.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import itertools
 import random
+import secrets
 import threading
 import time
-import types
+import uuid
 from collections.abc import Iterator
+from http.cookies import CookieError, SimpleCookie
 
+from authlab.checks import _clocks, _forks
 from authlab.checks.channel import Remote, RemoteMapping
 
 WALL_CLOCK_STEP = 3600.0  # seconds the wall clock goes back at every reading
+TWIN_TIMEOUT = 5.0  # seconds a forked twin's login may take
 
 
-class _WallClockTurnedBack:
-    """A wall clock that goes back an hour at every reading, as after an NTP step or a manual change."""
+class _TurnedBack:
+    """A wall clock reading that goes back an hour every time, as after an NTP step or a manual change."""
 
     def __init__(self):
         self._readings = 0
         self._lock = threading.Lock()
-        self._time, self._time_ns = time.time, time.time_ns
+        self._real = time.time
 
-    def _offset(self) -> float:
+    def __call__(self) -> float:
         with self._lock:
             self._readings += 1
-            return -WALL_CLOCK_STEP * self._readings
-
-    def time(self) -> float:
-        return self._time() + self._offset()
-
-    def time_ns(self) -> int:
-        return self._time_ns() + int(self._offset() * 1e9)
-
-    def datetime_class(self) -> type:
-        clock = self
-
-        class TurnedBack(datetime.datetime):
-            @classmethod
-            def now(cls, tz=None):
-                return super().now(tz) + datetime.timedelta(seconds=clock._offset())
-
-            @classmethod
-            def utcnow(cls):
-                return cls.now(datetime.UTC).replace(tzinfo=None)
-
-            @classmethod
-            def today(cls):
-                return cls.now()
-
-        return TurnedBack
+            return self._real() - WALL_CLOCK_STEP * self._readings
 
 
 @contextlib.contextmanager
-def _wall_clock_turned_back(namespace: dict) -> Iterator[None]:
-    """Turn time.time, time.time_ns and datetime's now() back at every reading, in ``namespace`` and the time module.
+def _wall_clock_turned_back(function) -> Iterator[None]:
+    """time.time, time.time_ns and datetime's now() go back an hour at every reading, for ``function``'s code.
 
-    Names in ``namespace`` bound to the time or datetime module get a stand-in module with the
-    turned-back clocks (everything else passes through); names bound to time.time,
-    time.time_ns or the datetime class are replaced directly. All is restored afterwards.
+    Also where that code keeps them in a default argument, a closure or a module name (``_clocks``).
     """
-    clock = _WallClockTurnedBack()
-    turned_datetime = clock.datetime_class()
-    time_module = types.ModuleType("time")
-    time_module.__dict__.update({**vars(time), "time": clock.time, "time_ns": clock.time_ns})
-    datetime_module = types.ModuleType("datetime")
-    datetime_module.__dict__.update({**vars(datetime), "datetime": turned_datetime})
-    stand_ins = {id(time): time_module, id(datetime): datetime_module, id(time.time): clock.time,
-                 id(time.time_ns): clock.time_ns, id(datetime.datetime): turned_datetime}
-    replaced = {name: value for name, value in namespace.items() if id(value) in stand_ins}
-    real = time.time, time.time_ns
-    namespace.update({name: stand_ins[id(value)] for name, value in replaced.items()})
-    time.time, time.time_ns = clock.time, clock.time_ns
-    try:
+    with _clocks.wall_clock_moved(_clocks.WallClock(_TurnedBack()), [function]):
         yield
-    finally:
-        time.time, time.time_ns = real
-        namespace.update(replaced)
 
 
 @contextlib.contextmanager
-def _frozen_time(owner) -> Iterator[None]:
-    """time.time() and time.time_ns() stand still."""
-    real_time, real_time_ns = time.time, time.time_ns
-    frozen = real_time()
-    time.time, time.time_ns = (lambda: frozen), (lambda: int(frozen * 1e9))
+def _twin_logins(app, register, user: list[str], cookie: str, seed: int, frozen: float,
+                 logins: int) -> Iterator[dict]:
+    """Log ``user`` in ``logins`` times to a forked copy of this process, `random` seeded, the wall clock stopped.
+
+    The copy serves ``app`` on its own loopback and logs in to itself, so it works inside a
+    sandbox as well; it yields plain data: ``{"logins": [[status, value of the cookie or
+    None], ...]}``, or ``{"problem": why the copy could not answer}``.
+    """
+    import requests
+
+    import authlab
+
+    def work() -> list[list]:
+        random.seed(seed)
+        uuid._generate_time_safe = None  # uuid1() from time.time_ns() and random, both fixed here
+        functions = [register, *getattr(app, "view_functions", {}).values()]
+        with _clocks.wall_clock_moved(_clocks.WallClock(lambda: frozen), functions):
+            server = authlab.serve(app, name=f"twin-{secrets.token_hex(4)}", show=False)
+            answers = []
+            for _ in range(logins):
+                response = requests.post(f"{server.url}/login", json={"username": user[0], "password": user[1]},
+                                         timeout=TWIN_TIMEOUT, allow_redirects=False)
+                answers.append([response.status_code, _cookie_value(response, cookie)])
+            return answers  # the child ends with os._exit: its server goes with it
+
     try:
-        yield
-    finally:
-        time.time, time.time_ns = real_time, real_time_ns
+        result = {"logins": _forks.in_fork(work)}
+    except (_forks.ChildFailed, TimeoutError) as error:
+        result = {"problem": str(error)}
+    yield result
 
 
-@contextlib.contextmanager
-def _random_seeded(owner, seed: int) -> Iterator[None]:
-    """Python's `random` starts again from ``seed``; its state is restored afterwards."""
-    state = random.getstate()
-    random.seed(seed)
-    try:
-        yield
-    finally:
-        random.setstate(state)
+def _cookie_value(response, name: str) -> str | None:
+    for header in response.raw.headers.getlist("Set-Cookie"):
+        cookie = SimpleCookie()
+        with contextlib.suppress(CookieError):
+            cookie.load(header)
+        if name in cookie:
+            return cookie[name].value
+    return None
 
 
-HELPERS = {"wall_clock_turned_back": _wall_clock_turned_back, "frozen_time": _frozen_time,
-           "random_seeded": _random_seeded}
+HELPERS = {"wall_clock_turned_back": _wall_clock_turned_back, "twin_logins": _twin_logins}
 _entered: dict[int, contextlib.ExitStack] = {}
 _numbers = itertools.count(1)
 
 
 @contextlib.contextmanager
-def in_kernel(helper: str, owner, *args) -> Iterator[None]:
-    """Run the context manager ``HELPERS[helper](owner, *args)`` in the process ``owner`` (app, namespace) lives in."""
+def in_kernel(helper: str, owner, *args) -> Iterator[object]:
+    """Run the context manager ``HELPERS[helper](owner, *args)`` in the process ``owner`` (app, function) lives in.
+
+    ``with in_kernel(...) as value`` gets what the helper yields (plain data across the channel).
+    """
     channel = owner.channel if isinstance(owner, RemoteMapping) else getattr(owner, "_channel", None)
     if not isinstance(owner, RemoteMapping | Remote):
-        with HELPERS[helper](owner, *args):
-            yield
+        with HELPERS[helper](owner, *args) as value:
+            yield value
         return
-    number = channel.request("enter", helper, owner, *args)
+    number, value = channel.request("enter", helper, owner, *args)
     try:
-        yield
+        yield value
     finally:
         channel.request("leave", number)
 
 
-def enter(helper: str, owner, *args) -> int:
-    """Kernel side of ``in_kernel``: enter the helper, return a number to leave it by."""
+def from_kernel(helper: str, owner, *args) -> object:
+    """What ``HELPERS[helper](owner, *args)`` yields, computed in the process ``owner`` lives in."""
+    with in_kernel(helper, owner, *args) as value:
+        return value
+
+
+def enter(helper: str, owner, *args) -> tuple[int, object]:
+    """Kernel side of ``in_kernel``: enter the helper; a number to leave it by, and what it yielded."""
     stack = contextlib.ExitStack()
-    stack.enter_context(HELPERS[helper](owner, *args))
+    value = stack.enter_context(HELPERS[helper](owner, *args))
     number = next(_numbers)
     _entered[number] = stack
-    return number
+    return number, value
 
 
 def leave(number: int) -> None:

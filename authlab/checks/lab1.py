@@ -9,27 +9,22 @@ own users with it, with random names and passwords.
 from __future__ import annotations
 
 import secrets
+import time
+import uuid
 from collections.abc import Callable
 
 import requests
 
-from authlab.checks._core import (
-    FakeClock,
-    Probe,
-    call_student,
-    check,
-    estimated_bits,
-    fail,
-    json_error,
-    ok,
-    serving,
-    set_cookies,
-)
-from authlab.checks.kernel_side import in_kernel
+from authlab.checks import _browser, _malformed, _passwords
+from authlab.checks._core import Probe, call_student, check, estimated_bits, fail, json_error, ok, serving, set_cookies
+from authlab.checks.kernel_side import from_kernel
 
 LAB = "lab1"
 MIN_ID_BITS = 128
 ID_SAMPLES = 8
+TWIN_LOGINS = 3
+TWIN_SEED = 20240101
+PROTECTED = [("GET", "/profile"), ("POST", "/logout")]
 
 
 def _new_user(register: Callable, password: str | None = None) -> tuple[str, str]:
@@ -43,21 +38,25 @@ def _login(probe: Probe, username: str, password: str, cookies: dict | None = No
     return probe.post("/login", json={"username": username, "password": password}, cookies=cookies)
 
 
-def _session_cookie(response: requests.Response) -> tuple[str, str]:
-    """The (name, value) of the cookie a successful login set."""
+def _session_cookie(probe: Probe, response: requests.Response) -> tuple[str, str]:
+    """The (name, value) of the cookie, among those the login set, that opens /profile."""
+    return _browser.session_cookie(probe, response)
+
+
+def _session_id(response: requests.Response, name: str) -> str:
+    """The value of the session cookie ``name`` a login set (known from an earlier login)."""
     if response.status_code != 200:
         fail(f"POST /login with the right password returned {response.status_code}", "it must return 200")
-    cookies = {name: morsel.value for name, morsel in set_cookies(response).items() if morsel.value}
-    if not cookies:
-        fail("POST /login with the right password set no cookie",
-             "store the new session ID with response.set_cookie(COOKIE_NAME, session_id, ...)")
-    return next(iter(cookies.items()))
+    morsel = set_cookies(response).get(name)
+    if morsel is None or not morsel.value:
+        fail(f"a later login set no {name!r} cookie, though the first one did", "set the session cookie at every login")
+    return morsel.value
 
 
 def _logged_in(probe: Probe, register: Callable) -> tuple[str, str, str]:
     """Log a fresh user in; return (username, cookie name, session ID)."""
     username, password = _new_user(register)
-    name, session_id = _session_cookie(_login(probe, username, password))
+    name, session_id = _session_cookie(probe, _login(probe, username, password))
     return username, name, session_id
 
 
@@ -70,7 +69,7 @@ def check_login(app, register: Callable) -> None:
     """A good login sets a session cookie, and /profile greets the user."""
     with serving(app, LAB) as probe:
         username, name, session_id = _logged_in(probe, register)
-        ok(f"POST /login with the right password returned 200 and set the cookie {name!r}")
+        ok(f"POST /login with the right password returned 200 and set the cookie {name!r}, which opens /profile")
         response = _profile(probe, name, session_id)
         if response.status_code != 200:
             fail(f"GET /profile with the session cookie returned {response.status_code}",
@@ -100,37 +99,51 @@ def check_bad_credentials(app, register: Callable) -> None:
             ok(f"POST /login with {label} returned 401 with a JSON error")
 
 
-@check(LAB, points=0)
-def check_malformed_login(app) -> None:
-    """A login body that is not JSON, or lacks fields, is refused without a crash."""
-    with serving(app, LAB) as probe:
-        bodies = {
-            "a body that is not JSON": {"data": "username=alice", "headers": {"Content-Type": "text/plain"}},
-            "an empty JSON object": {"json": {}},
-        }
-        for label, body in bodies.items():
-            response = probe.post("/login", **body)
-            if response.status_code not in (400, 401, 415):
-                fail(f"POST /login with {label} returned {response.status_code}",
-                     "refuse it with 400 or 401, e.g. data = request.get_json(silent=True) or {}")
-            ok(f"POST /login with {label} returned {response.status_code}")
-
-
 @check(LAB, points=1)
+def check_malformed_input(app, register: Callable) -> None:
+    """Malformed requests on every route (JSON arrays, wrong types, bad JSON, huge bodies, broken headers): no 500."""
+    with serving(app, LAB) as probe:
+        _, name, session_id = _logged_in(probe, register)
+        routes = [("POST", "/login", {}), ("GET", "/profile", {}), ("GET", "/profile", {"cookies": {name: session_id}}),
+                  ("POST", "/logout", {})]
+        responses = _malformed.never_crash(probe, routes)
+        logins = [response for response in responses if response.request.path_url == "/login"]
+        opened = [response for response in logins if response.status_code == 200]
+        if opened:
+            fail(f"POST /login answered 200 to a malformed body ({opened[0].request.body[:60]!r})",
+                 "log in only with a JSON object whose username and password are strings that match")
+        ok(f"{len(responses)} malformed requests to POST /login, GET /profile and POST /logout: no crash, no login")
+
+
+@check(LAB, points=3)
 def check_passwords_hashed(register: Callable, users: dict) -> None:
-    """The user store keeps salted password hashes, never the password."""
+    """USERS keeps a slow salted hash at OWASP's cost (argon2id, scrypt, bcrypt, PBKDF2), never the password."""
     password = secrets.token_urlsafe(18)
     first, _ = _new_user(register, password)
     second, _ = _new_user(register, password)
     if not isinstance(users, dict) or first not in users:
         fail(f"register({first!r}, ...) did not add {first!r} to USERS", "store users as USERS[username] = ...")
-    if password in repr(users[first]):
-        fail(f"USERS[{first!r}] contains the password itself",
-             "store generate_password_hash(password) instead (werkzeug.security)")
-    ok("USERS holds no plaintext password")
+    record = users[first]
+    shown = f"USERS[{first!r}] = {str(record)[:70]!r}"
+    revealed = _passwords.reveals(record, password)
+    if revealed:
+        fail(f"register({first!r}, {password!r}) stored {shown}, which {revealed}", _passwords.HINT)
+    ok("USERS neither holds the password nor anything that decodes to it")
+    verdicts = {text: _passwords.judge(text) for text in _passwords.strings_in(record)}
+    known = {text: verdict for text, verdict in verdicts.items() if verdict.scheme}
+    if not known:
+        fail(f"register() stored {shown}: {next(iter(verdicts.values())).problem if verdicts else 'no text at all'}",
+             _passwords.HINT)
+    text, verdict = next(iter(known.items()))
+    if verdict.problem:
+        fail(f"register() stored {shown}: {verdict.problem}", _passwords.HINT)
+    if _passwords.verifies(verdict.scheme, text, password) is False:
+        fail(f"the {verdict.scheme} hash in {shown} does not verify the password it was made from",
+             "store the hash of the password you were given")
+    ok(f"USERS holds a {verdict.scheme} hash at or above OWASP's minimum cost")
     if repr(users[first]) == repr(users[second]):
         fail("two users with the same password got identical records in USERS",
-             "use a salted hash such as generate_password_hash(password), not a bare hashlib digest")
+             "use a salted hash: every hash() call of a password library draws a new salt")
     ok("two users with the same password have different (salted) hashes")
 
 
@@ -142,17 +155,17 @@ def check_requires_session(app, register: Callable) -> None:
         ok("GET /profile without a cookie returned 401 with a JSON error")
         _, name, _ = _logged_in(probe, register)
         for label, forged in {"a forged session ID": secrets.token_urlsafe(32), "an empty session ID": ""}.items():
-            json_error(_profile(probe, name, forged), f"GET /profile with {label}", 401)
+            json_error(_profile(probe, name, forged), f"GET /profile with {label} in the {name!r} cookie", 401)
             ok(f"GET /profile with {label} returned 401")
 
 
-@check(LAB, points=1)
+@check(LAB, points=2)
 def check_cookie_flags(app, register: Callable) -> None:
-    """The session cookie is HttpOnly and has a SameSite policy."""
+    """The session cookie is HttpOnly and SameSite, has no Domain, and a browser sends it to every route."""
     with serving(app, LAB) as probe:
         username, password = _new_user(register)
         response = _login(probe, username, password)
-        name, _ = _session_cookie(response)
+        name, _ = _session_cookie(probe, response)
         morsel = set_cookies(response)[name]
         if not morsel["httponly"]:
             fail(f"the cookie {name!r} lacks HttpOnly, so page scripts can read it",
@@ -162,39 +175,68 @@ def check_cookie_flags(app, register: Callable) -> None:
             fail(f"the cookie {name!r} has SameSite={morsel['samesite'] or '(not set)'}",
                  'pass samesite="Lax" (or "Strict") to response.set_cookie')
         ok(f"the cookie {name!r} is SameSite={morsel['samesite']}: other sites' requests do not carry it")
+        _browser.reaches(probe, response, name, PROTECTED)
+        ok(f"a browser sends the cookie {name!r} to GET /profile and POST /logout, and to no other host")
 
 
-def _reseeded_login(app, probe: Probe, username: str, password: str) -> str:
-    with in_kernel("random_seeded", app, 20240101):
-        return _session_cookie(_login(probe, username, password))[1]
+def _twin_ids(app, register: Callable, name: str, user: tuple[str, str], frozen: float) -> list[str]:
+    """Session IDs from a forked copy of the app with `random` seeded to TWIN_SEED and the wall clock at `frozen`."""
+    twin = from_kernel("twin_logins", app, register, list(user), name, TWIN_SEED, frozen, TWIN_LOGINS)
+    if "problem" in twin:
+        fail(f"a forked copy of your app could not log in: {twin['problem']}", "make check_login pass first")
+    ids = []
+    for status, value in twin["logins"]:
+        if status != 200:
+            fail(f"POST /login with the right password returned {status} in a forked copy of your app",
+                 "it must return 200")
+        if not value:
+            fail(f"a login in a forked copy of your app set no {name!r} cookie, though the first one did",
+                 "set the session cookie at every login")
+        ids.append(value)
+    return ids
 
 
-@check(LAB, points=2)
+@check(LAB, points=4)
 def check_session_ids(app, register: Callable) -> None:
-    """Session IDs carry at least 128 random bits: unique, not sequential, not from the time or `random`."""
+    """Session IDs carry at least 128 bits from `secrets`: unique, not counting up, not from the clock or `random`."""
     with serving(app, LAB) as probe:
-        username, password = _new_user(register)
-        with in_kernel("frozen_time", app):
-            twins = [_reseeded_login(app, probe, username, password) for _ in range(2)]
-        if twins[0] == twins[1]:
-            fail("two logins with the clock frozen and Python's random reseeded got the same session ID, "
-                 "so it is derived from the time or from `random`",
-                 "use secrets.token_urlsafe(32)")
-        ok("session IDs do not come from the clock or from the `random` module")
-        ids = [_session_cookie(_login(probe, username, password))[1] for _ in range(ID_SAMPLES)]
-        if len(set(ids)) < len(ids):
-            fail(f"{ID_SAMPLES} logins got only {len(set(ids))} different session IDs",
-                 "create a new random ID for every login")
-        ok(f"{ID_SAMPLES} logins got {ID_SAMPLES} different session IDs")
-        numbers = _as_numbers(ids)
-        if numbers and all(0 < b - a < 2**16 for a, b in zip(numbers, numbers[1:], strict=False)):
-            fail(f"session IDs count up ({ids[0][-8:]}, {ids[1][-8:]}, ...), so the next one is easy to guess",
-                 "use secrets.token_urlsafe(32)")
-        bits = estimated_bits(ids)
-        if bits < MIN_ID_BITS:
-            fail(f"session IDs such as {ids[0]!r} carry about {bits:.0f} random bits, fewer than {MIN_ID_BITS}",
-                 "use secrets.token_urlsafe(32) (256 bits; a uuid4 has only 122)")
-        ok(f"session IDs carry about {bits:.0f} random bits (at least {MIN_ID_BITS} needed) and do not count up")
+        user = _new_user(register)
+        name, _ = _session_cookie(probe, _login(probe, *user))
+        ids = [_session_id(_login(probe, *user), name) for _ in range(ID_SAMPLES)]
+    if len(set(ids)) < len(ids):
+        fail(f"{ID_SAMPLES} logins got only {len(set(ids))} different session IDs",
+             "create a new random ID for every login")
+    numbers = _as_numbers(ids)
+    if numbers and all(0 < b - a < 2**16 for a, b in zip(numbers, numbers[1:], strict=False)):
+        fail(f"session IDs count up ({ids[0][-8:]}, {ids[1][-8:]}, ...), so the next one is easy to guess",
+             "use secrets.token_urlsafe(32)")
+    ok(f"{ID_SAMPLES} logins got {ID_SAMPLES} different session IDs that do not count up")
+    bits, unit = _id_bits(ids)
+    if bits < MIN_ID_BITS:
+        fail(f"session IDs such as {ids[0]!r} carry {unit} {bits:.0f} random bits, fewer than {MIN_ID_BITS}",
+             "use secrets.token_urlsafe(32), which carries 256")
+    ok(f"session IDs carry {unit} {bits:.0f} random bits (at least {MIN_ID_BITS} needed)")
+    frozen = time.time()
+    twins = [_twin_ids(app, register, name, user, frozen) for _ in range(2)]
+    same = set(twins[0]) & set(twins[1])
+    if same:
+        fail(f"two copies of your app in separate processes, with Python's random seeded alike and the clock frozen, "
+             f"both handed out the session ID {next(iter(same))!r}: it comes from the clock, from `random` or from "
+             "a counter, and whoever learns that state (lesson 01 clones `random` from 156 IDs) predicts the next",
+             "use secrets.token_urlsafe(32): the operating system's randomness, which no copy shares")
+    ok("two copies of your app in separate processes, with `random` seeded alike and the clock frozen, "
+       "handed out different IDs: they come from the operating system's randomness")
+
+
+def _id_bits(ids: list[str]) -> tuple[float, str]:
+    """(bits, "exactly" or "about"): a UUID4 carries exactly 122 random bits, other IDs are estimated."""
+    try:
+        parsed = [uuid.UUID(value) for value in ids]
+    except ValueError:
+        return estimated_bits(ids), "about"
+    if all(value.version == 4 for value in parsed):
+        return 122.0, "exactly"
+    return estimated_bits(ids), "about"
 
 
 def _as_numbers(ids: list[str]) -> list[int] | None:
@@ -211,16 +253,15 @@ def check_logout(app, register: Callable) -> None:
     """After POST /logout the old session cookie no longer opens /profile."""
     with serving(app, LAB) as probe:
         _, name, session_id = _logged_in(probe, register)
-        if _profile(probe, name, session_id).status_code != 200:
-            fail("GET /profile right after login did not return 200", "make check_login pass first")
         response = probe.post("/logout", cookies={name: session_id})
         if not 200 <= response.status_code < 300:
-            fail(f"POST /logout returned {response.status_code}", "return 200 (or 204) after ending the session")
+            fail(f"POST /logout with the {name!r} cookie returned {response.status_code}",
+                 "return 200 (or 204) after ending the session")
         ok(f"POST /logout returned {response.status_code}")
         response = _profile(probe, name, session_id)
         if response.status_code == 200:
-            fail("after POST /logout the old session ID still opens /profile (clearing the cookie is not enough)",
-                 "delete the session from your server-side store in logout")
+            fail(f"after POST /logout a copy of the old {name!r} cookie still opens /profile "
+                 "(clearing the cookie is not enough)", "delete the session from your server-side store in logout")
         json_error(response, "GET /profile with the logged-out session ID", 401)
         ok("the old session ID is refused after logout, even if someone kept a copy")
 
@@ -230,17 +271,17 @@ def check_no_fixation(app, register: Callable) -> None:
     """Login always issues a new session ID; an ID chosen before login is never kept."""
     with serving(app, LAB) as probe:
         username, password = _new_user(register)
-        name, first_id = _session_cookie(_login(probe, username, password))
+        name, first_id = _session_cookie(probe, _login(probe, username, password))
         planted = secrets.token_urlsafe(32)
-        new_id = _session_cookie(_login(probe, username, password, cookies={name: planted}))[1]
+        new_id = _session_id(_login(probe, username, password, cookies={name: planted}), name)
         if new_id == planted:
-            fail("POST /login kept the session ID an attacker planted in the cookie (session fixation)",
-                 "always create a new ID with secrets at login; never reuse the one the request brought")
+            fail(f"POST /login with the cookie {name}={planted[:12]}... planted by an attacker kept that ID "
+                 "(session fixation)", "always create a new ID with secrets at login; never reuse the request's")
         if _profile(probe, name, planted).status_code == 200:
             fail("after login the planted session ID opens /profile (session fixation)",
                  "store the session under the new ID only")
         ok("a session ID planted before login is not adopted")
-        renewed = _session_cookie(_login(probe, username, password, cookies={name: first_id}))[1]
+        renewed = _session_id(_login(probe, username, password, cookies={name: first_id}), name)
         if renewed == first_id:
             fail("logging in again while sending a valid session ID kept that ID",
                  "issue a fresh ID on every login, even when the request already has a session")
@@ -248,44 +289,39 @@ def check_no_fixation(app, register: Callable) -> None:
 
 
 @check(LAB, points=2)
-def check_idle_expiry(app, register: Callable, namespace: dict) -> None:
-    """The server ends a session after IDLE_TIMEOUT seconds without a request (the check moves `clock`)."""
-    for name in ("clock", "IDLE_TIMEOUT"):
-        if name not in namespace:
-            fail(f"the notebook defines no {name}", "run the cell that defines clock and IDLE_TIMEOUT")
-    idle = namespace["IDLE_TIMEOUT"]
-    if not isinstance(idle, int | float) or not 60 <= idle <= 24 * 3600:
+def check_idle_expiry(app, register: Callable, clock, idle: float) -> None:
+    """The server ends a session after IDLE_TIMEOUT seconds without a request (the check calls clock.advance)."""
+    if not callable(clock) or not callable(getattr(clock, "advance", None)):
+        fail(f"clock is {clock!r:.60}, not the Clock() the lab gives (callable, with an advance method)",
+             "keep clock = Clock() and read the time only by calling clock()")
+    if not isinstance(idle, int | float) or isinstance(idle, bool) or not 60 <= idle <= 24 * 3600:
         fail(f"IDLE_TIMEOUT is {idle!r}", "set it to a number of seconds, e.g. 15 * 60")
-    real_clock = namespace["clock"]
-    fake = FakeClock(call_student(real_clock, what="clock()"))
-    namespace["clock"] = fake
-    try:
-        with serving(app, LAB) as probe:
-            _, name, session_id = _logged_in(probe, register)
-            fake.advance(0.9 * idle)
-            if _profile(probe, name, session_id).status_code != 200:
-                fail(f"a session used {0.9 * idle:.0f} s after login was refused, before IDLE_TIMEOUT ({idle} s)",
-                     "expire sessions only after IDLE_TIMEOUT seconds without a request")
-            ok(f"a session used {0.9 * idle:.0f} s after login still works")
-            fake.advance(0.9 * idle)
-            if _profile(probe, name, session_id).status_code != 200:
-                fail(f"a session last used {0.9 * idle:.0f} s ago was refused, {1.8 * idle:.0f} s after login",
-                     "idle time counts from the last request: update the session's last-seen time in /profile")
-            ok("every request restarts the idle timer")
-            fake.advance(idle + 1)
-            response = _profile(probe, name, session_id)
-            if response.status_code == 200:
-                fail(f"a session idle for {idle + 1:.0f} s (more than IDLE_TIMEOUT) still opened /profile",
-                     "compare clock() - last_seen with IDLE_TIMEOUT on every request; read the time only via clock()")
-            json_error(response, "GET /profile with an idle session", 401)
-            ok(f"a session idle for more than IDLE_TIMEOUT ({idle} s) is refused with 401")
-    finally:
-        namespace["clock"] = real_clock
+    with serving(app, LAB) as probe:
+        _, name, session_id = _logged_in(probe, register)
+        clock.advance(0.9 * idle)
+        if _profile(probe, name, session_id).status_code != 200:
+            fail(f"a session used {0.9 * idle:.0f} s after login was refused, before IDLE_TIMEOUT ({idle} s)",
+                 "expire sessions only after IDLE_TIMEOUT seconds without a request")
+        ok(f"a session used {0.9 * idle:.0f} s after login still works")
+        clock.advance(0.9 * idle)
+        if _profile(probe, name, session_id).status_code != 200:
+            fail(f"a session last used {0.9 * idle:.0f} s ago was refused, {1.8 * idle:.0f} s after login",
+                 "idle time counts from the last request: update the session's last-seen time in /profile")
+        clock.advance(idle + 1)
+        response = _profile(probe, name, session_id)
+        if response.status_code == 200:
+            fail(f"a session idle for {idle + 1:.0f} s (more than IDLE_TIMEOUT) still opened /profile",
+                 "compare clock() - last_seen with IDLE_TIMEOUT on every request; read the time only via clock()")
+        json_error(response, "GET /profile with an idle session", 401)
+        ok(f"a session idle for more than IDLE_TIMEOUT ({idle} s) is refused with 401")
+        ok(f"a session in use lives on past IDLE_TIMEOUT: it opened /profile {1.8 * idle:.0f} s after login, "
+           "so every request restarts the idle timer")
 
 
 CHECKS = [
     check_login,
     check_bad_credentials,
+    check_malformed_input,
     check_passwords_hashed,
     check_requires_session,
     check_cookie_flags,

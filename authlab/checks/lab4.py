@@ -19,21 +19,18 @@ import io
 import math
 import random
 import secrets
-import threading
-import time
 from collections.abc import Callable, Iterator
 
 import requests
-from flask import Flask, make_response, request
 
-from authlab.checks._core import REQUEST_TIMEOUT, call_student, check, fail, ok, serving
+from authlab.checks import _lab4_servers as _servers
+from authlab.checks._core import call_student, check, fail, ok
 from authlab.checks.kernel_side import in_kernel
-from authlab.stores import MemoryStore, SessionStore
-from authlab.users import DEMO_USERS
+from authlab.stores import SessionStore
 
 LAB = "lab4"
-APPROACHES = ("session", "jwt-header", "jwt-cookie")
-CREDENTIAL_HEADERS = ("Cookie", "Authorization")
+APPROACHES = _servers.APPROACHES
+TIME_TIME_STEP = 2.0**-22  # seconds between neighbouring floats near today's time.time() (2**30 < now < 2**31)
 
 
 # --- reference figures -------------------------------------------------------------------
@@ -50,15 +47,6 @@ def _percentile(samples: list[float], q: float) -> float:
 
 def _median(samples: list[float]) -> float:
     return _percentile(samples, 50)
-
-
-def _line_bytes(name: str, value: str) -> int:
-    return len(f"{name}: {value}\r\n".encode("latin-1"))
-
-
-def _credential_bytes(client: requests.Session, url: str) -> int:
-    prepared = client.prepare_request(requests.Request("GET", url))
-    return sum(_line_bytes(name, prepared.headers[name]) for name in CREDENTIAL_HEADERS if name in prepared.headers)
 
 
 def _is_number(value: object) -> bool:
@@ -136,41 +124,6 @@ def check_statistics_random(median: Callable, percentile: Callable) -> None:
 # --- the timing loop ------------------------------------------------------------------------
 
 
-def _delay_app(name: str, delay: float, order: list[str], lock: threading.Lock) -> Flask:
-    """A server that logs every request it gets and waits ``delay`` seconds before answering."""
-    app = Flask(f"lab4-check-{name}")
-
-    @app.get("/profile")
-    def profile():
-        with lock:
-            order.append(name)
-        if delay:
-            time.sleep(delay)
-        return {"user": "alice"}
-
-    return app
-
-
-def _sender(client: requests.Session, url: str) -> Callable[[], requests.Response]:
-    def send() -> requests.Response:
-        return client.get(url, timeout=REQUEST_TIMEOUT)
-
-    return send
-
-
-@contextlib.contextmanager
-def _delay_servers(delays: dict[str, float]) -> Iterator[tuple[dict[str, Callable], list[str]]]:
-    """One server per name, each with its delay; yields the senders and the order requests arrived in."""
-    order: list[str] = []
-    lock = threading.Lock()
-    with contextlib.ExitStack() as stack:
-        senders = {}
-        for name, delay in delays.items():
-            probe = stack.enter_context(serving(_delay_app(name, delay, order, lock), f"{LAB}-{name}"))
-            senders[name] = _sender(stack.enter_context(requests.Session()), probe.url + "/profile")
-        yield senders, order
-
-
 def _measured(measure: Callable, senders: dict, rounds: int, warmup: int) -> dict[str, list[float]]:
     """Run the learner's measure() and require {approach: [numbers]} for exactly the approaches given."""
     call = f"measure(senders, {rounds}, {warmup})"
@@ -192,7 +145,7 @@ TIMING_DELAYS = {"delay-20ms": 0.020, "delay-10ms": 0.010, "delay-0ms": 0.0}
 @check(LAB, points=3)
 def check_timing(measure: Callable) -> None:
     """Against servers that wait 20, 10 and 0 ms, the medians differ by those delays, in seconds."""
-    with _delay_servers(TIMING_DELAYS) as (senders, _):
+    with _servers.delay_servers(TIMING_DELAYS) as (senders, _):
         samples = _measured(measure, senders, 12, 1)
     medians = {name: _median(values) for name, values in samples.items()}
     slow, middle, fast = (medians[name] for name in TIMING_DELAYS)
@@ -216,7 +169,7 @@ def check_timing(measure: Callable) -> None:
 def check_warmup(measure: Callable) -> None:
     """Every approach gets `warmup` untimed requests before the first round; only the rounds are samples."""
     rounds, warmup = 6, 3
-    with _delay_servers(dict.fromkeys(APPROACHES, 0.0)) as (senders, order):
+    with _servers.delay_servers(dict.fromkeys(APPROACHES, 0.0)) as (senders, order):
         samples = _measured(measure, senders, rounds, warmup)
     counts = {name: order.count(name) for name in APPROACHES}
     if counts == dict.fromkeys(APPROACHES, rounds):
@@ -241,7 +194,7 @@ def check_warmup(measure: Callable) -> None:
 def check_interleaved(measure: Callable) -> None:
     """The approaches take turns within every round, and the one that goes first rotates."""
     rounds, warmup = 6, 1
-    with _delay_servers(dict.fromkeys(APPROACHES, 0.0)) as (senders, order):
+    with _servers.delay_servers(dict.fromkeys(APPROACHES, 0.0)) as (senders, order):
         _measured(measure, senders, rounds, warmup)
     turns = len(APPROACHES)
     measured = order[-rounds * turns:]
@@ -259,100 +212,42 @@ def check_interleaved(measure: Callable) -> None:
     ok(f"the approach that goes first rotates: each went first {rounds // turns} times in {rounds} rounds")
 
 
+def _from_time_time(samples: list[float]) -> bool:
+    """Are all samples exact multiples of time.time()'s step? Differences of perf_counter() readings are not."""
+    return all(value > 0 and (value / TIME_TIME_STEP).is_integer() for value in samples)
+
+
 @check(LAB, points=2)
 def check_monotonic_clock(measure: Callable) -> None:
     """The samples are right even while the wall clock jumps: measure() uses a monotonic clock."""
-    namespace = getattr(measure, "__globals__", {})
-    with _delay_servers(dict.fromkeys(APPROACHES, 0.0)) as (senders, _):
-        with in_kernel("wall_clock_turned_back", namespace):
+    with _servers.delay_servers(dict.fromkeys(APPROACHES, 0.0)) as (senders, _):
+        with in_kernel("wall_clock_turned_back", measure):
             samples = _measured(measure, senders, 5, 1)
-    bad = [value for values in samples.values() for value in values if not value > 0]
+    values = [value for values in samples.values() for value in values]
+    bad = [value for value in values if not value > 0]
     if bad:
-        fail(f"while the check turned the wall clock back an hour at every reading, {len(bad)} of your samples "
-             f"came out zero or negative (e.g. {bad[0]!r:.10})",
+        fail(f"while the check turned the wall clock back an hour at every reading (time.time, time.time_ns and "
+             f"datetime.now, also where measure() keeps them in a default argument or a closure), {len(bad)} of "
+             f"your samples came out zero or negative (e.g. {bad[0]!r:.10})",
              "time with time.perf_counter(): a monotonic clock never goes back (time.time() and datetime.now() do)")
-    ok("with the wall clock jumping back an hour at every reading, every round trip stayed positive: "
-       "measure() uses a monotonic clock")
+    if _from_time_time(values):
+        fail(f"all {len(values)} samples are exact multiples of 2**-22 s, the step between time.time() readings "
+             "today: measure() reads the wall clock through a reference the check could not reach",
+             "time with time.perf_counter(), a monotonic clock with nanosecond steps")
+    ok("with the wall clock jumping back an hour at every reading, every round trip stayed positive, and no "
+       "sample has the fingerprint of time.time(): measure() uses a monotonic clock")
 
 
 # --- storage --------------------------------------------------------------------------------
 
 
-def _credential_app(kind: str, credential: str, csrf: str, hits: dict[str, list[bool]]) -> Flask:
-    """A stand-in for the reference app of ``kind``: alice logs in, /profile wants the credential back."""
-    app = Flask(f"lab4-check-{kind}")
-
-    @app.post("/login")
-    def login():
-        body = request.get_json(silent=True) or {}
-        if body.get("username") != "alice" or body.get("password") != DEMO_USERS["alice"]:
-            return {"error": "Invalid credentials"}, 401
-        response = make_response({"token": credential} if kind == "jwt-header" else {"user": "alice"})
-        if kind == "session":
-            response.set_cookie("session_id", credential, httponly=True, samesite="Lax")
-        elif kind == "jwt-cookie":
-            response.set_cookie("access_token", credential, httponly=True, samesite="Strict")
-            response.set_cookie("csrf_token", csrf, samesite="Strict")
-        return response
-
-    @app.get("/profile")
-    def profile():
-        if kind == "jwt-header":
-            sent = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        else:
-            sent = request.cookies.get("session_id" if kind == "session" else "access_token", "")
-        hits.setdefault(kind, []).append(sent == credential)
-        return ({"user": "alice"}, 200) if sent == credential else ({"error": "Not logged in"}, 401)
-
-    return app
-
-
-def _credentials() -> dict[str, tuple[str, str]]:
-    """(credential, csrf token) per approach, of random sizes: a session ID, and tokens of 150 to 600 characters."""
-    size = random.Random(secrets.randbits(32)).randint
-    return {
-        "session": (secrets.token_urlsafe(32), ""),
-        "jwt-header": (secrets.token_urlsafe(size(120, 450)), ""),
-        "jwt-cookie": (secrets.token_urlsafe(size(120, 450)), secrets.token_urlsafe(32)),
-    }
-
-
-def _expected_bytes(kind: str, credential: str, csrf: str) -> int:
-    if kind == "jwt-header":
-        return _line_bytes("Authorization", f"Bearer {credential}")
-    if kind == "session":
-        return _line_bytes("Cookie", f"session_id={credential}")
-    return _line_bytes("Cookie", f"access_token={credential}; csrf_token={csrf}")
-
-
-@contextlib.contextmanager
-def _credential_servers() -> Iterator[tuple[dict[str, str], dict[str, int], dict[str, list[bool]]]]:
-    """The three stand-in servers; yields their URLs, the expected credential bytes and their /profile hits."""
-    credentials = _credentials()
-    hits: dict[str, list[bool]] = {}
-    with contextlib.ExitStack() as stack:
-        urls = {kind: stack.enter_context(serving(_credential_app(kind, *credentials[kind], hits), f"{LAB}-{kind}")).url
-                for kind in APPROACHES}
-        yield urls, {kind: _expected_bytes(kind, *credentials[kind]) for kind in APPROACHES}, hits
-
-
-def _logged_in(url: str) -> requests.Session:
-    client = requests.Session()
-    response = client.post(f"{url}/login", json={"username": "alice", "password": DEMO_USERS["alice"]},
-                           timeout=REQUEST_TIMEOUT)
-    token = response.json().get("token")
-    if token:
-        client.headers["Authorization"] = f"Bearer {token}"
-    return client
-
-
 @check(LAB, points=2)
 def check_wire_bytes(credential_bytes: Callable) -> None:
     """The bytes of the Cookie and Authorization lines each client would send, cookies from the jar included."""
-    with _credential_servers() as (urls, expected, _):
+    with _servers.credential_servers() as (urls, expected, _):
         cases = {"no credential": (requests.Session(), urls["session"], 0)}
         for kind in APPROACHES:
-            client = _logged_in(urls[kind])
+            client = _servers.logged_in(urls[kind])
             if kind == "jwt-cookie":  # as authlab.apps.login leaves it: the CSRF header is no credential
                 client.headers["X-CSRF-Token"] = client.cookies["csrf_token"]
                 client.cookies.set("tracking", secrets.token_hex(40), domain="ads.example.net")
@@ -380,21 +275,6 @@ def _wire_hint(label: str, got: object) -> str:
             "each as len(f'{name}: {value}\\r\\n'): name, colon, space, value and CRLF")
 
 
-class _CountingStore(MemoryStore):
-    """A MemoryStore that remembers every save, pre-filled with a few sessions of other users."""
-
-    def __init__(self):
-        super().__init__()
-        self.saves: list[tuple[str, dict, float]] = []
-        self.existing = {secrets.token_urlsafe(32): {"user": f"old{n}", "note": "x" * 300} for n in range(3)}
-        for key, data in self.existing.items():
-            super().save(key, data, ttl=3600)
-
-    def save(self, key: str, data: dict, ttl: float) -> None:
-        self.saves.append((key, data, ttl))
-        super().save(key, data, ttl)
-
-
 @check(LAB, points=2)
 def check_server_bytes(server_bytes_per_session: Callable) -> None:
     """What `sessions` new records add to a store that already holds others, per session."""
@@ -404,7 +284,7 @@ def check_server_bytes(server_bytes_per_session: Callable) -> None:
     def record(number: int) -> dict:
         return {"user": f"user{number:06d}", "created": 1.7e9 + number, "seen": 1.7e9 + number, "roles": extra}
 
-    store = _CountingStore()
+    store = _servers.CountingStore()
     before = store.bytes_used()
     got = call_student(server_bytes_per_session, store, record, sessions,
                        what=f"server_bytes_per_session(store, record, {sessions})")
@@ -487,7 +367,7 @@ class _Spies:
         if not isinstance(client, requests.Session) or not isinstance(url, str):
             self.fail("main() called credential_bytes() without a client and a URL",
                       "call credential_bytes(client, url) with the client connect(url) returned")
-        return _credential_bytes(client, url)
+        return _servers.credential_bytes(client, url)
 
     def server_bytes_per_session(self, store, record=None, sessions=100):
         if not isinstance(store, SessionStore):
@@ -558,7 +438,7 @@ def _check_rows(spies: _Spies, expected: dict[str, int]) -> None:
 def check_cli(main: Callable, namespace: dict) -> None:
     """main(argv) parses its options, logs in to each server, measures and prints the table of its figures."""
     rounds, warmup = 7, 2
-    with _credential_servers() as (urls, expected, hits):
+    with _servers.credential_servers() as (urls, expected, hits):
         spies = _Spies(namespace, hits, rounds, warmup)
         argv = [*(part for kind in APPROACHES for part in (f"--{kind}", urls[kind])),
                 "--rounds", str(rounds), "--warmup", str(warmup)]

@@ -1,7 +1,8 @@
 """Deliberately wrong versions of the solved labs, each breaking exactly one check.
 
 A variant is a module in ``wrong_variants/<lab>/`` with a docstring (what is wrong),
-``TARGET`` (the grade_id of the test cell that must catch it) and ``EDITS``
+``TARGET`` (the grade_id of the test cell that must catch it; ``None`` for an unusual but
+correct variant, which must score full marks) and ``EDITS``
 (``{text in the solution: replacement}``; each text must occur exactly once).
 """
 
@@ -20,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 class Variant:
     name: str
     doc: str
-    target: str
+    target: str | None
     edits: dict[str, str]
 
 

@@ -1,5 +1,5 @@
-"""Login indexes the JSON body directly, so a body without fields crashes it (caught by a hidden test)."""
-TARGET = "check_bad_credentials"
+"""Login indexes the JSON body directly, so a body without fields crashes it ."""
+TARGET = "check_malformed_input"
 EDITS = {
     '''    data = request.get_json(silent=True)
     data = data if isinstance(data, dict) else {}

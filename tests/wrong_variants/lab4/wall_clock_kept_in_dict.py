@@ -1,0 +1,11 @@
+"""measure reads time.time kept in a dict, where no swap of names, defaults or closures reaches it."""
+TARGET = "check_monotonic_clock"
+EDITS = {
+    "def measure(senders: dict, rounds: int = 30, warmup: int = 5) -> dict[str, list[float]]:":
+    "CLOCKS = {'wall': time.time}\n\n\n"
+    "def measure(senders: dict, rounds: int = 30, warmup: int = 5) -> dict[str, list[float]]:",
+    "            started = time.perf_counter()\n            senders[name]()\n"
+    "            samples[name].append(time.perf_counter() - started)":
+    "            started = CLOCKS['wall']()\n            senders[name]()\n"
+    "            samples[name].append(CLOCKS['wall']() - started)",
+}

@@ -76,7 +76,7 @@ def test_records_that_give_the_password_back_are_found():
     (secrets.token_bytes(32), None),
     (secrets.token_hex(32), None),
     (secrets.token_urlsafe(32), None),
-])
+], ids=lambda value: type(value).__name__)  # stable ids: some keys are random
 def test_guessable_keys_are_named(key, weak):
     problem = _keys.weak_key(key)
     if weak is None:
@@ -92,7 +92,7 @@ def _response(body: bytes, headers: dict[str, str]) -> requests.Response:
     return response
 
 
-@pytest.mark.parametrize("key", [secrets.token_bytes(32), secrets.token_urlsafe(32)])
+@pytest.mark.parametrize("key", [secrets.token_bytes(32), secrets.token_urlsafe(32)], ids=["bytes", "text"])
 def test_a_key_in_any_printed_form_is_a_leak(key):
     data = _keys.key_bytes(key)
     for form in (data.hex(), base64.b64encode(data).decode(), repr(key)):

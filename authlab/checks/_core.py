@@ -12,6 +12,7 @@ import contextlib
 import functools
 import io
 import math
+import secrets
 import warnings
 from collections.abc import Callable, Iterator
 from http.cookies import CookieError, SimpleCookie
@@ -82,6 +83,19 @@ def call_student(function: Callable, *args, what: str | None = None):
         raise
     except Exception as error:
         fail(f"{name} raised {_describe(error)}", _hint_for(error))
+
+
+def new_user(register: Callable, password: str | None = None) -> tuple[str, str]:
+    """Register a fresh user through the learner's ``register``: ``(username, password)``."""
+    username, password = f"user-{secrets.token_hex(4)}", password or secrets.token_urlsafe(12)
+    call_student(register, username, password)
+    return username, password
+
+
+def wrong_credentials(username: str, password: str) -> dict[str, tuple[str, str]]:
+    """The logins that must fail, by label: the user's name with a wrong password, and a user nobody registered."""
+    return {"a wrong password": (username, password + "x"),
+            "an unknown user": (f"nobody-{secrets.token_hex(4)}", password)}
 
 
 def _describe(error: BaseException) -> str:

@@ -16,7 +16,18 @@ from collections.abc import Callable
 import requests
 
 from authlab.checks import _browser, _malformed, _passwords
-from authlab.checks._core import Probe, call_student, check, estimated_bits, fail, json_error, ok, serving, set_cookies
+from authlab.checks._core import (
+    Probe,
+    check,
+    estimated_bits,
+    fail,
+    json_error,
+    new_user,
+    ok,
+    serving,
+    set_cookies,
+    wrong_credentials,
+)
 from authlab.checks.kernel_side import from_kernel
 
 LAB = "lab1"
@@ -25,13 +36,6 @@ ID_SAMPLES = 8
 TWIN_LOGINS = 3
 TWIN_SEED = 20240101
 PROTECTED = [("GET", "/profile"), ("POST", "/logout")]
-
-
-def _new_user(register: Callable, password: str | None = None) -> tuple[str, str]:
-    username = f"user-{secrets.token_hex(4)}"
-    password = password or secrets.token_urlsafe(12)
-    call_student(register, username, password)
-    return username, password
 
 
 def _login(probe: Probe, username: str, password: str, cookies: dict | None = None) -> requests.Response:
@@ -55,7 +59,7 @@ def _session_id(response: requests.Response, name: str) -> str:
 
 def _logged_in(probe: Probe, register: Callable) -> tuple[str, str, str]:
     """Log a fresh user in; return (username, cookie name, session ID)."""
-    username, password = _new_user(register)
+    username, password = new_user(register)
     name, session_id = _session_cookie(probe, _login(probe, username, password))
     return username, name, session_id
 
@@ -84,12 +88,8 @@ def check_login(app, register: Callable) -> None:
 def check_bad_credentials(app, register: Callable) -> None:
     """A wrong password and an unknown user both get 401 with a JSON error, and no session."""
     with serving(app, LAB) as probe:
-        username, password = _new_user(register)
-        attempts = {
-            "a wrong password": (username, password + "x"),
-            "an unknown user": (f"nobody-{secrets.token_hex(4)}", password),
-        }
-        for label, (user, guess) in attempts.items():
+        username, password = new_user(register)
+        for label, (user, guess) in wrong_credentials(username, password).items():
             response = _login(probe, user, guess)
             json_error(response, f"POST /login with {label}", 401)
             for cookie_name, morsel in set_cookies(response).items():
@@ -119,8 +119,8 @@ def check_malformed_input(app, register: Callable) -> None:
 def check_passwords_hashed(register: Callable, users: dict) -> None:
     """USERS keeps a slow salted hash at OWASP's cost (argon2id, scrypt, bcrypt, PBKDF2), never the password."""
     password = secrets.token_urlsafe(18)
-    first, _ = _new_user(register, password)
-    second, _ = _new_user(register, password)
+    first, _ = new_user(register, password)
+    second, _ = new_user(register, password)
     if not isinstance(users, dict) or first not in users:
         fail(f"register({first!r}, ...) did not add {first!r} to USERS", "store users as USERS[username] = ...")
     record = users[first]
@@ -163,7 +163,7 @@ def check_requires_session(app, register: Callable) -> None:
 def check_cookie_flags(app, register: Callable) -> None:
     """The session cookie is HttpOnly and SameSite, has no Domain, and a browser sends it to every route."""
     with serving(app, LAB) as probe:
-        username, password = _new_user(register)
+        username, password = new_user(register)
         response = _login(probe, username, password)
         name, _ = _session_cookie(probe, response)
         morsel = set_cookies(response)[name]
@@ -200,7 +200,7 @@ def _twin_ids(app, register: Callable, name: str, user: tuple[str, str], frozen:
 def check_session_ids(app, register: Callable) -> None:
     """Session IDs carry at least 128 bits from `secrets`: unique, not counting up, not from the clock or `random`."""
     with serving(app, LAB) as probe:
-        user = _new_user(register)
+        user = new_user(register)
         name, _ = _session_cookie(probe, _login(probe, *user))
         ids = [_session_id(_login(probe, *user), name) for _ in range(ID_SAMPLES)]
     if len(set(ids)) < len(ids):
@@ -270,7 +270,7 @@ def check_logout(app, register: Callable) -> None:
 def check_no_fixation(app, register: Callable) -> None:
     """Login always issues a new session ID; an ID chosen before login is never kept."""
     with serving(app, LAB) as probe:
-        username, password = _new_user(register)
+        username, password = new_user(register)
         name, first_id = _session_cookie(probe, _login(probe, username, password))
         planted = secrets.token_urlsafe(32)
         new_id = _session_id(_login(probe, username, password, cookies={name: planted}), name)

@@ -7,21 +7,14 @@ an HS256 JWT signed with ``SECRET_KEY``) and ``GET /profile``, which requires
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 import requests
 
 from authlab.checks import _jwt, _keys, _malformed
-from authlab.checks._core import Probe, call_student, check, fail, json_error, ok, serving
+from authlab.checks._core import Probe, check, fail, json_error, new_user, ok, serving, wrong_credentials
 
 LAB = "lab2"
-
-
-def _new_user(register: Callable) -> tuple[str, str]:
-    username, password = f"user-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    call_student(register, username, password)
-    return username, password
 
 
 def _token_of(response: requests.Response) -> object:
@@ -34,7 +27,7 @@ def _token_of(response: requests.Response) -> object:
 
 def _token(probe: Probe, register: Callable) -> tuple[str, str]:
     """Register and log in a fresh user; return (username, token)."""
-    username, password = _new_user(register)
+    username, password = new_user(register)
     response = probe.post("/login", json={"username": username, "password": password})
     if response.status_code != 200:
         fail(f"POST /login with the right password returned {response.status_code}", "it must return 200")
@@ -88,10 +81,8 @@ def check_profile(app, register: Callable) -> None:
 def check_bad_credentials(app, register: Callable) -> None:
     """A wrong password and an unknown user both get 401 with a JSON error, and no token."""
     with serving(app, LAB) as probe:
-        username, password = _new_user(register)
-        attempts = {"a wrong password": (username, password + "x"),
-                    "an unknown user": (f"nobody-{secrets.token_hex(4)}", password)}
-        for label, (user, guess) in attempts.items():
+        username, password = new_user(register)
+        for label, (user, guess) in wrong_credentials(username, password).items():
             response = probe.post("/login", json={"username": user, "password": guess})
             if _token_of(response) or response.status_code == 200:
                 fail(f"POST /login with {label} ({{'username': {user!r}, 'password': {guess!r}}}) returned "
@@ -167,7 +158,7 @@ def check_expired(app, register: Callable, key) -> None:
 def check_key_secret(app, register: Callable, key) -> None:
     """SECRET_KEY appears in no response: not in a body, not in a header, whatever the request."""
     with serving(app, LAB) as probe:
-        username, password = _new_user(register)
+        username, password = new_user(register)
         login = probe.post("/login", json={"username": username, "password": password})
         token = _token_of(login) or ""
         sent = {

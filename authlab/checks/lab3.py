@@ -27,7 +27,17 @@ import jwt
 import requests
 
 from authlab.checks import _browser, _jwt, _keys, _malformed
-from authlab.checks._core import Probe, call_student, check, fail, json_error, ok, serving, set_cookies
+from authlab.checks._core import (
+    Probe,
+    check,
+    fail,
+    json_error,
+    new_user,
+    ok,
+    serving,
+    set_cookies,
+    wrong_credentials,
+)
 
 LAB = "lab3"
 TOKEN_COOKIE = "access_token"
@@ -80,15 +90,9 @@ class _Login:
         return probe.post(path, cookies=self.cookies, headers=headers, **kwargs)
 
 
-def _new_user(register: Callable) -> tuple[str, str]:
-    username, password = f"user-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    call_student(register, username, password)
-    return username, password
-
-
 def _login(probe: Probe, register: Callable, user: tuple[str, str] | None = None) -> _Login:
     """Log in ``user`` (username, password), by default a fresh one."""
-    username, password = user or _new_user(register)
+    username, password = user or new_user(register)
     response = probe.post("/login", json={"username": username, "password": password})
     if response.status_code != 200:
         fail(f"POST /login with the right password returned {response.status_code}", "it must return 200")
@@ -138,10 +142,8 @@ def check_profile(app, register: Callable) -> None:
 def check_bad_credentials(app, register: Callable) -> None:
     """A wrong password and an unknown user both get 401 with a JSON error, and no token cookie."""
     with serving(app, LAB) as probe:
-        username, password = _new_user(register)
-        attempts = {"a wrong password": (username, password + "x"),
-                    "an unknown user": (f"nobody-{secrets.token_hex(4)}", password)}
-        for label, (user, guess) in attempts.items():
+        username, password = new_user(register)
+        for label, (user, guess) in wrong_credentials(username, password).items():
             response = probe.post("/login", json={"username": user, "password": guess})
             token = set_cookies(response).get(TOKEN_COOKIE)
             if response.status_code == 200 or (token is not None and token.value):
@@ -231,7 +233,7 @@ def check_signing_key(key) -> None:
 def check_key_secret(app, register: Callable, key) -> None:
     """SECRET_KEY appears in no response: not in a body, not in a header, whatever the request."""
     with serving(app, LAB) as probe:
-        user = _new_user(register)
+        user = new_user(register)
         login = _login(probe, register, user)
         send = _by_cookie(probe)
         sent = {
@@ -329,7 +331,7 @@ def _cleared(morsel: Morsel | None, path: str) -> bool:
 def check_logout(app, register: Callable) -> None:
     """POST /logout clears the cookie and denies the token's jti: a copied cookie opens no route afterwards."""
     with serving(app, LAB) as probe:
-        user = _new_user(register)
+        user = new_user(register)
         login, other = _login(probe, register, user), _login(probe, register, user)
         send = _by_cookie(probe)
         if send(login.token).status_code != 200:

@@ -89,6 +89,20 @@ def test_a_crashing_view_is_named_with_its_exception():
         authlab.checks.lab1.check_requires_session(app, lambda username, password: None)
 
 
+def test_a_crash_is_one_line_in_the_failure_not_a_logged_traceback(caplog):
+    """Flask logs a crash's traceback (to stderr, in a kernel); in a test cell only the ✘ block says it, in one line."""
+    app = Flask("lab1-crash-log")
+
+    @app.get("/profile")
+    def profile():
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError, match="crashed with NotImplementedError"):
+        authlab.checks.lab1.check_requires_session(app, lambda username, password: None)
+    assert not [record for record in caplog.records if record.name == app.logger.name]
+    assert not app.logger.disabled  # the app logs its errors again once the check is over
+
+
 def test_a_student_function_that_raises_is_reported_not_propagated():
     def register(username, password):
         raise NotImplementedError()

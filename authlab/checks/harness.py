@@ -81,6 +81,7 @@ class Harness:
 
 
 def _record_crashes(app, crashes: list[list[str]]):
+    """Keep the app's crashes for the checker, and keep Flask's traceback log of them out of the cell's output."""
     try:
         from flask import got_request_exception
     except ImportError:
@@ -89,8 +90,18 @@ def _record_crashes(app, crashes: list[list[str]]):
     def record(sender, exception, **extra):
         crashes.append([type(exception).__name__, str(exception)[:500]])
 
+    logger = getattr(app, "logger", None)
+    was_disabled = getattr(logger, "disabled", None)
+    if was_disabled is not None:
+        logger.disabled = True  # the check reports the crash in its ✘ block, in one line
     got_request_exception.connect(record, app, weak=False)
-    return lambda: got_request_exception.disconnect(record, app)
+
+    def disconnect() -> None:
+        got_request_exception.disconnect(record, app)
+        if was_disabled is not None:
+            logger.disabled = was_disabled
+
+    return disconnect
 
 
 # --- the sandbox's first process --------------------------------------------------------------

@@ -221,16 +221,16 @@ _RUN_ALL = f"""(id) => {{
   return window.jupyterapp.commands.execute('notebook:run-all-cells');
 }}"""
 
-# "done" when the kernel is idle and every code cell ran, or one failed (Run All stops at the first error);
-# "kernel <status>" when the kernel died; false while running.
-_FINISHED = f"""(id) => {{
+# "done" when the kernel is idle and every code cell ran, or (unless every cell must run) one failed: Run All
+# stops at the first error of a cell not tagged raises-exception; "kernel <status>" when the kernel died.
+_FINISHED = f"""([id, everyCell]) => {{
   const widget = {_FIND};
   if (window.authlabKernelDeaths[id]) return 'kernel ' + window.authlabKernelDeaths[id];
   const kernel = widget.sessionContext.session && widget.sessionContext.session.kernel;
   const cells = widget.content.widgets.map(cell => cell.model).filter(model => model.type === 'code');
   const failed = cells.some(model => model.sharedModel.getOutputs().some(o => o.output_type === 'error'));
   const ran = cells.every(model => model.executionCount !== null && model.sharedModel.executionState !== 'running');
-  return Boolean(kernel) && kernel.status === 'idle' && (ran || failed) && 'done';
+  return Boolean(kernel) && kernel.status === 'idle' && (ran || (failed && !everyCell)) && 'done';
 }}"""
 
 _CELLS = f"""(id) => {{
@@ -256,14 +256,17 @@ class OpenNotebook:
     path: str
     widget_id: str
 
-    def run_all(self, timeout: float = NOTEBOOK_TIMEOUT) -> list[dict]:
-        """Run every cell, wait until the kernel is idle again, and return the cells as nbformat dicts."""
+    def run_all(self, timeout: float = NOTEBOOK_TIMEOUT, every_cell: bool = False) -> list[dict]:
+        """Run every cell, wait until the kernel is idle again, and return the cells as nbformat dicts.
+
+        ``every_cell``: wait until every code cell ran, failed cells included (Run All must not stop).
+        """
         from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
         page = self.lab.page
         page.evaluate(_RUN_ALL, self.widget_id)
         try:
-            state = page.wait_for_function(_FINISHED, arg=self.widget_id, timeout=timeout * 1000,
+            state = page.wait_for_function(_FINISHED, arg=[self.widget_id, every_cell], timeout=timeout * 1000,
                                            polling=250).json_value()
         except PlaywrightTimeoutError:
             pending = [index for index, cell in enumerate(self.cells())

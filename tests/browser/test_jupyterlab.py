@@ -88,7 +88,12 @@ def _nbgrader(cell) -> dict:
     return cell.metadata.get("nbgrader", {})
 
 
-def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
+def _printed(cell: dict) -> str:
+    return "".join(out.get("text", "") for out in cell.get("outputs", []) if out["output_type"] == "stream")
+
+
+def _released_lab1(scratch: Path, solved: set[str] | None = None) -> tuple[nbformat.NotebookNode, Path]:
+    """The released lab1 with the solution typed into the answer cells in ``solved`` (all when None)."""
     if not (LAB.is_file() and SOLUTION.is_file()):
         pytest.skip(f"{LAB.relative_to(ROOT)} or {SOLUTION.relative_to(ROOT)} is not built yet")
     student = nbformat.read(LAB, as_version=4)
@@ -97,16 +102,21 @@ def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
     answer_cells = [cell for cell in student.cells if _nbgrader(cell).get("solution")]
     assert answer_cells and {_nbgrader(cell)["grade_id"] for cell in answer_cells} <= set(answers)
     for cell in answer_cells:
-        cell.source = answers[_nbgrader(cell)["grade_id"]]  # what a learner who solved it would have typed
+        if solved is None or _nbgrader(cell)["grade_id"] in solved:
+            cell.source = answers[_nbgrader(cell)["grade_id"]]  # what a learner who solved it would have typed
     path = scratch / LAB.name
     nbformat.write(student, path)
+    return student, path
 
+
+def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
+    student, path = _released_lab1(scratch)
     notebook = lab.open(path)
     cells = notebook.run_all()
     assert not notebook.errors(), "\n".join(map(str, notebook.errors()))
 
     def printed(index: int) -> str:
-        return "".join(out.get("text", "") for out in cells[index].get("outputs", []) if out["output_type"] == "stream")
+        return _printed(cells[index])
 
     checks = [index for index, cell in enumerate(student.cells) if _nbgrader(cell).get("grade")]
     silent = [student.cells[index].metadata["nbgrader"]["grade_id"] for index in checks if "✔" not in printed(index)]
@@ -117,3 +127,30 @@ def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
     assert line in printed(total), printed(total)
     shown = notebook.locator(".jp-OutputArea-output").filter(has_text=line)
     expect(shown).to_have_count(1)  # and the learner sees it
+
+
+def test_run_all_on_a_partly_solved_lab_reaches_the_total_with_short_failures(lab, scratch):
+    """Passwords done, the store and the app not yet: Run All runs every cell and the total shows 3 of 22."""
+    student, path = _released_lab1(scratch, solved={"answer_register"})
+    notebook = lab.open(path)
+    cells = notebook.run_all(every_cell=True)
+    checks = {_nbgrader(cell)["grade_id"]: cells[index] for index, cell in enumerate(student.cells)
+              if _nbgrader(cell).get("grade")}
+    points = sum(_nbgrader(cell).get("points", 0) for cell in student.cells if _nbgrader(cell).get("grade"))
+    failed = {grade_id: [out for out in cell["outputs"] if out["output_type"] == "error"]
+              for grade_id, cell in checks.items()}
+    assert not failed.pop("check_passwords_hashed"), "the solved step's check failed"
+    assert all(failed.values()), f"checks of unsolved steps that passed: {[k for k, v in failed.items() if not v]}"
+    for grade_id, cell in checks.items():  # no wall of text before the ✘ block: no app log, no warnings
+        assert not [out for out in cell["outputs"] if out.get("name") == "stderr"], (grade_id, cell["outputs"])
+    for grade_id, (error,) in failed.items():
+        text = "\n".join(error["traceback"])
+        assert "✘" in text and "Traceback" not in text and "_core.py" not in text, (grade_id, text)
+        assert len(text.splitlines()) <= 4, f"{grade_id}: a {len(text.splitlines())}-line failure:\n{text}"
+    total = next(cell for index, cell in enumerate(cells) if _nbgrader(student.cells[index]).get("grade_id") == "total")
+    line = f"lab1: 3 of {points} points"
+    assert line in _printed(total), _printed(total)
+    expect(notebook.locator(".jp-OutputArea-output").filter(has_text=line)).to_have_count(1)
+    shown = notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    expect(shown.filter(has_text="✘")).to_have_count(len(failed))  # what the learner sees: the ✘ blocks
+    expect(shown.filter(has_text="Traceback")).to_have_count(0)

@@ -153,4 +153,8 @@ def test_run_all_on_a_partly_solved_lab_reaches_the_total_with_short_failures(la
     expect(notebook.locator(".jp-OutputArea-output").filter(has_text=line)).to_have_count(1)
     shown = notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     expect(shown.filter(has_text="✘")).to_have_count(len(failed))  # what the learner sees: the ✘ blocks
+    first = notebook.locator(".jp-CodeCell").filter(has_text="✘").first
+    first.scroll_into_view_if_needed()
+    (ROOT / "artifacts" / "screenshots").mkdir(parents=True, exist_ok=True)
+    first.screenshot(path=str(ROOT / "artifacts" / "screenshots" / "lab1-partly-solved-failure.png"))
     expect(shown.filter(has_text="Traceback")).to_have_count(0)

@@ -141,7 +141,9 @@ class Recording:
                 rows.append(_Row("comment", 0, 0, entry.text))
                 continue
             server = 1 + origins.index(entry.origin)
-            rows.append(_Row("request", 0, server, f"{entry.method} {entry.path}"))
+            label, *query = _url_lines(f"{entry.method} ", entry.path)
+            rows.append(_Row("request", 0, server, label))
+            rows += [_Row("detail", 0, server, line) for line in query]
             rows += [_Row("detail", 0, server, line) for line in self._request_lines(entry)]
             rows += [_Row("note", server, server, note) for note in entry.notes]
             kind = "response" if entry.status < 400 else "refused"
@@ -227,20 +229,46 @@ def _header_lines(headers: Iterable[tuple[str, str]], wanted: set[str]) -> list[
     """The wanted headers, values shortened; a long one continues on indented lines, never cut."""
     lines = []
     for name, value in headers:
-        if name.lower() in wanted:
+        if name.lower() == "location" and name.lower() in wanted:
+            lines += _url_lines(f"{name}: ", value)
+        elif name.lower() in wanted:
             lines += _wrap(f"{name}: {_shorten_header(name, value)}")
     return lines
 
 
-def _wrap(line: str) -> list[str]:
-    """Break a long header between its ``; ``-separated parts (cookie attributes)."""
-    first, *parts = line.split("; ")
+def _url_lines(prefix: str, url: str) -> list[str]:
+    """``prefix`` and a URL whose query and fragment values are decoded and shortened, broken between parameters.
+
+    An authorization request's URL (``state=…&nonce=…&code_challenge=…``) would otherwise be one
+    line wider than any output area.
+    """
+    url, hashed, fragment = url.partition("#")
+    base, asked, query = url.partition("?")
+    line = prefix + base + asked + _shorten_params(query) + hashed + _shorten_params(fragment)
+    return _wrap(line, "&") if len(line) > LINE_CHARS else [line]
+
+
+def _shorten_params(params: str) -> str:
+    if "=" not in params:
+        return _short(params) if params else ""
+    return "&".join(f"{k}={_MASK if _SECRET_FIELD.search(k) else _short_value(v)}"
+                    for k, v in parse_qsl(params, keep_blank_values=True))
+
+
+def _short_value(value: str) -> str:
+    """A parameter's value: a URL (``redirect_uri``, ``iss``) whole when it fits, a credential shortened."""
+    return value if "://" in value and len(value) <= LINE_CHARS // 2 else _short(value)
+
+
+def _wrap(line: str, separator: str = "; ") -> list[str]:
+    """Break a long line between its ``separator``-separated parts (cookie attributes, URL parameters)."""
+    first, *parts = line.split(separator)
     lines = [first]
     for part in parts:
-        if len(lines[-1]) + 2 + len(part) <= LINE_CHARS:
-            lines[-1] += "; " + part
+        if len(lines[-1]) + len(separator) + len(part) <= LINE_CHARS:
+            lines[-1] += separator + part
         else:
-            lines[-1] += ";"
+            lines[-1] += separator.rstrip()
             lines.append("    " + part)
     return lines
 
@@ -275,8 +303,7 @@ def _excerpt(body: str, content_type: str) -> str:
         except ValueError:
             pass
     if "x-www-form-urlencoded" in content_type:
-        fields = parse_qsl(body, keep_blank_values=True)
-        return "&".join(f"{k}={_MASK if _SECRET_FIELD.search(k) else _short(v)}" for k, v in fields)
+        return _shorten_params(body)
     return " ".join(body.split())
 
 

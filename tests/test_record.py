@@ -42,6 +42,10 @@ def server(store):
     def old():
         return redirect("/profile")
 
+    @app.get("/authorize")
+    def authorize():  # sends the browser back with a code, as an OpenID Provider does
+        return redirect(f"/profile?code={secrets.token_urlsafe(32)}&state={request.args['state']}&iss=http%3A%2F%2Fop")
+
     @app.get("/page")
     def page():
         return "<p>a & b</p>"
@@ -88,6 +92,27 @@ def test_long_set_cookie_wraps_at_attributes_instead_of_losing_them(server):
     assert lines[theme].rstrip(" |").endswith(";")
     assert "Path=/" in lines[theme + 1] and lines[theme + 1].split("|")[1].startswith("        ")
     assert '{"error": "Not logged in"}' in str(rec)  # prose is not shortened like a token
+
+
+def test_long_urls_break_between_parameters_with_values_shortened(server):
+    """An authorization request is wider than any output; its parameters wrap, values decoded and shortened."""
+    state, challenge = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    query = {"response_type": "code", "client_id": "course-app", "redirect_uri": "http://127.0.0.1:5000/callback",
+             "scope": "openid profile email", "state": state, "nonce": secrets.token_urlsafe(32),
+             "code_challenge": challenge, "code_challenge_method": "S256"}
+    with authlab.record() as rec:
+        rec.session.get(server.url + "/authorize", params=query)
+    text = str(rec)
+    assert state not in text and challenge not in text and f"state={state[:12]}…" in text
+    assert "scope=openid profile email" in text and "code_challenge_method=S256" in text
+    assert "redirect_uri=http://127.0.0.1:5000/callback&" in text  # decoded, not http%3A%2F%2F…, and whole
+    lines = text.splitlines()
+    request = next(index for index, line in enumerate(lines) if "GET /authorize?" in line)
+    assert "client_id=course-app& -" in lines[request] and lines[request + 1].split("|")[1].startswith("     ")
+    location = next(line for line in lines if "Location: " in line)
+    assert "/profile?code=" in location and "iss=http://op" in text
+    assert max(map(len, lines)) <= 120, max(lines, key=len)
+    assert float(_svg(rec).get("width")) <= 900  # drawn at its size, not shrunk to an unreadable strip
 
 
 def test_form_passwords_are_masked(server):

@@ -1,8 +1,8 @@
 """How the course looks in JupyterLab, Light and Dark: screenshots to look at, and contrast measured in the page.
 
-Lessons 01 and 03 run once for the module; then, in each theme, every sequence diagram and inspector output
+Lessons 01, 03 and 09 run once for the module; then, in each theme, every sequence diagram and inspector output
 they drew is scrolled into view and the WCAG contrast of its text against what lies behind it is computed from
-the page's computed styles. Screenshots go to artifacts/screenshots/ (kept by CI).
+the page's computed styles. Screenshots go to artifacts/screenshots/ (.ci/run lists them).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from wcag import contrast, over, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-LESSONS = ("01_sessions", "03_jwt")
+LESSONS = ("01_sessions", "03_jwt", "09_oauth_oidc")
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 RICH = ".authlab-diagram, .authlab-jwt, .authlab-cookies, .authlab-exchange, .authlab-jwt-inspector"
 AA = 4.5
@@ -121,7 +121,7 @@ def _set_theme(page, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def lessons(_lab_page):
-    """01 and 03 run once in JupyterLab; every test of this module looks at the same outputs."""
+    """01, 03 and 09 run once in JupyterLab; every test of this module looks at the same outputs."""
     opened = {}
     for name in LESSONS:
         notebook = _lab_page.open(ROOT / "notebooks" / f"{name}.ipynb")
@@ -139,7 +139,7 @@ def theme(request, lessons, _lab_page):
     return request.param
 
 
-def test_screenshots_of_01_and_03(lessons, theme, _lab_page):
+def test_screenshots_of_the_lessons(lessons, theme, _lab_page):
     """For people to look at: the first diagram or inspector of each lesson, in the page and on its own."""
     page = _lab_page.page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,9 @@
 """Correct: Authlib's OAuth2Session exchanges the code (client_secret_basic, the verifier), PyJWT still validates."""
 TARGET = None
 EDITS = {
-    "from flask import Flask, jsonify, redirect, request, url_for":
-        "from authlib.integrations.requests_client import OAuth2Session, OAuthError\n"
-        "from flask import Flask, jsonify, redirect, request, url_for",
+    "    metadata = discover(issuer)\n":
+        "    from authlib.integrations.requests_client import OAuth2Session, OAuthError\n\n"
+        "    metadata = discover(issuer)\n",
     ('        answer = requests.post(metadata["token_endpoint"], auth=(client_id, client_secret), '
      'timeout=TIMEOUT, data={\n'
      '            "grant_type": "authorization_code", "code": code, '

@@ -1,6 +1,6 @@
 """A leeway of ten minutes: an ID token expired a minute ago still signs in."""
 TARGET = "check_expired"
 EDITS = {
-    'LEEWAY = 30 ':
-        'LEEWAY = 600 ',
+    "leeway=LEEWAY,":
+        "leeway=600,",
 }

@@ -333,3 +333,65 @@ def test_csv_of_the_batch(graded, tmp_path):
     grader.write_csv(list(results.values()), tmp_path / "grades.csv")
     rows = {row["student"]: row for row in csv.DictReader(open(tmp_path / "grades.csv"))}
     assert rows["classmate_solved_1"]["total"] == "22" and rows["fake_check_lines"]["total"] == "0"
+
+
+# -- lab 5: the course's own relying party is not an answer -------------------------------------
+
+LAB5 = find_lab("lab5")
+LAB5_CHEATS = {  # cells added to the released lab 5, each handing in the course's relying party in some way
+    "lab5_course_relying_party": """
+from authlab import oidc
+def create_app(issuer, client_id, client_secret):
+    return oidc.client_app(oidc.Provider(issuer, client_id, client_secret))
+""",
+    "lab5_imports_relying_party": """
+from authlab.oidc.relying_party import Provider, client_app
+def create_app(issuer, client_id, client_secret):
+    return client_app(Provider(issuer, client_id, client_secret))
+""",
+    "lab5_vulnerable_party": """
+from authlab.oidc import vulnerable
+create_app = vulnerable.__dict__[next(name for name in dir(vulnerable) if "client" in name)]
+""",
+    "lab5_execs_relying_party_source": """
+import pathlib, authlab
+for folder in [pathlib.Path(authlab.__file__).parent, *pathlib.Path("/").glob("*/*/authlab"),
+               *pathlib.Path("/").glob("*/*/*/authlab")]:
+    source = folder / "oidc" / "relying_party.py"
+    if source.is_file():
+        namespace = {"__name__": "authlab.oidc.relying_party"}
+        exec(source.read_text(), namespace)
+        create_app = lambda issuer, client_id, secret: namespace["client_app"](
+            namespace["Provider"](issuer, client_id, secret))
+        break
+""",
+}
+
+
+def test_lab5_runtime_has_the_provider_but_no_relying_party_and_no_checks(tmp_path):
+    runtime = sandbox.build_runtime(tmp_path, "lab5") / "authlab"
+    files = {str(path.relative_to(runtime)) for path in runtime.rglob("*.py")}
+    assert {"oidc/__init__.py", "oidc/provider.py"} <= files
+    assert not files & {"oidc/relying_party.py", "oidc/vulnerable.py", "oidc/attacker.py", "oidc/id_tokens.py",
+                        "checks/_op.py", "checks/lab5.py", "checks/_core.py"}
+
+
+@pytest.fixture(scope="module")
+def graded_lab5(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cheating-lab5")
+    for name, code in LAB5_CHEATS.items():
+        notebook = nbformat.read(LAB5.released, as_version=4)
+        notebook.cells.append(nbformat.v4.new_code_cell(code))
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    shutil.copy(LAB5.source, folder / "lab5_solved.ipynb")
+    results = grader.grade_all(LAB5, grader.submissions([folder], LAB5), workers=2, cell_timeout=60,
+                               notebook_timeout=300, progress=False)
+    return {result.student: result for result in results}
+
+
+def test_lab5_course_relying_party_scores_nothing(graded_lab5):
+    scored = {name: [c.grade_id for c in graded_lab5[name].checks if c.points] for name in LAB5_CHEATS
+              if graded_lab5[name].score}
+    assert not scored, scored
+    solved = graded_lab5["lab5_solved"]
+    assert solved.score == solved.max_score == 24, [(c.grade_id, c.reason) for c in solved.checks if not c.passed]

@@ -2,10 +2,10 @@
 
 * the course's provider (``oidc.provider_app``) with pyoidc's client (PyPI ``oic``, in the ``test`` extra):
   discovery, the code flow with S256 PKCE, ID token verification by pyoidc, userinfo, refresh;
-* the course's relying party (``oidc.client_app``, the lesson 09 backend-for-frontend) with
-  node-oidc-provider (npm ``oidc-provider``) run by the machine's ``node``. The test installs it from npm
-  into a cache folder (``$AUTHLAB_NPM_CACHE``, default ``~/.cache/authlab/npm``) the first time and skips
-  when node, npm or the registry is missing.
+* the course's relying party (``oidc.client_app``, the lesson 09 backend-for-frontend), and lab 5's solved
+  ``create_app``, with node-oidc-provider (npm ``oidc-provider``) run by the machine's ``node``. The test
+  installs it from npm into a cache folder (``$AUTHLAB_NPM_CACHE``, default ``~/.cache/authlab/npm``) the
+  first time and skips when node, npm or the registry is missing.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import nbformat
 import pytest
 import requests
 
 import authlab
 from authlab import oidc
+from authlab.grading.source import find_lab
 
 NODE_PROVIDER = "oidc-provider@9.13.3"
 NODE_SCRIPT = Path(__file__).parent / "interop" / "node_provider.mjs"
@@ -197,3 +199,32 @@ def test_course_relying_party_signs_in_at_node_oidc_provider(node_provider_for):
         back = submit_first_form(browser, logout, logout="yes")
         assert back.url == rp.url + "/" and back.json()["signed_in"] is False
 
+
+
+def _lab5_create_app():
+    """``create_app`` of lab 5's solution: its setup and answer cells, executed here."""
+    namespace: dict = {"__name__": "lab5_solution"}
+    for cell in nbformat.read(find_lab("lab5").source, as_version=4).cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type == "code" and (grade_id == "setup" or grade_id.startswith("answer_")):
+            exec(compile(cell.source, f"lab5[{grade_id}]", "exec"), namespace)
+    return namespace["create_app"]
+
+
+def test_lab5_solution_signs_in_at_node_oidc_provider(node_provider_for):
+    secret, port = secrets.token_urlsafe(24), _free_port()
+    rp_url = f"http://127.0.0.1:{port}"
+    issuer = node_provider_for("lab5-rp", secret, rp_url)
+    app = _lab5_create_app()(issuer, "lab5-rp", secret)  # discovery, then the keys from node's JWKS (RS256)
+    with authlab.serve(app, name="interop-lab5", port=port, show=False) as rp:
+        browser = requests.Session()
+        login = browser.get(rp.url + "/login")
+        assert login.url.startswith(issuer + "/interaction/"), login.url
+        consent = submit_first_form(browser, login, login="alice", password="anything")
+        landed = submit_first_form(browser, consent) if consent.url.startswith(issuer) else consent
+        assert landed.url == rp.url + "/profile", (landed.url, landed.text[:300])
+        assert landed.json()["sub"] == "alice"
+        assert "lab5_session" in browser.cookies
+        logout = browser.post(rp.url + "/logout", allow_redirects=False)
+        assert logout.status_code == 302 and logout.headers["Location"].startswith(issuer + "/session/end")
+        assert browser.get(rp.url + "/profile").status_code == 401

@@ -40,10 +40,13 @@ from authlab.checks.tunnel import Hub
 INSIDE = "/run/authlab"  # the checker's folder, as the sandbox sees it
 RUNTIME = "/opt/authlab-runtime"
 PACKAGE = Path(authlab.__file__).resolve().parent
-# What a lab's own cells may import from authlab; lab4 measures the course's reference apps.
+# What a lab's own cells may import from authlab; lab4 measures the course's reference apps, lab5 tries its relying
+# party against the course's provider (never the course's relying party, vulnerable parties or the checks' provider).
 RUNTIME_ROOTS = ("authlab", "authlab.server", "authlab.stores", "authlab.checks.harness")  # + what they import
-LAB_RUNTIME_ROOTS = {"lab4": ("authlab.apps",)}
-NEVER_INSIDE = ("authlab.grading", "authlab.compare", "authlab.jwks", "authlab.checks.remote", "authlab.checks._core")
+LAB_RUNTIME_ROOTS = {"lab4": ("authlab.apps",), "lab5": ("authlab.oidc.provider",)}
+NEVER_INSIDE = ("authlab.grading", "authlab.compare", "authlab.jwks", "authlab.checks.remote", "authlab.checks._core",
+                "authlab.checks._op", "authlab.oidc.relying_party", "authlab.oidc.vulnerable", "authlab.oidc.attacker",
+                "authlab.oidc.id_tokens")
 MEMORY = 3 * 1024**3
 PROCESSES = 128
 FILE_SIZE = 64 * 1024**2

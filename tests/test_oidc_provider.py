@@ -136,6 +136,15 @@ def test_authorization_response_carries_state_and_iss(op):
     assert answer["state"] == params["state"] and answer["iss"] == op.url
 
 
+@pytest.mark.parametrize("flaw", [{"prompt": "none"}, {"code_challenge_method": "plain"},
+                                  {"code_challenge": None, "code_challenge_method": None}],
+                         ids=["prompt-none-signed-out", "plain-pkce", "no-pkce"])
+def test_error_sent_back_to_the_client_carries_state_and_iss(op, flaw):
+    params = auth_params(**flaw)
+    answer = query(authorize(op, params))
+    assert answer["error"] and answer["state"] == params["state"] and answer["iss"] == op.url, answer
+
+
 def test_rs256_client_gets_rs256_id_token(op, meta):
     code, verifier, _ = code_for(op, "rsa-app")
     id_token = redeem(op, code, verifier, auth=("rsa-app", "rsa-secret")).json()["id_token"]

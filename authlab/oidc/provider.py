@@ -192,7 +192,8 @@ def provider_app(
     protector.register_token_validator(_Bearer(app.store))
     server.register_endpoint(_UserInfo(resource_protector=protector))
     server.register_endpoint(_EndSession())
-    server.register_extension(_Issuer(server))
+    iss_parameter = _Issuer(server)
+    server.register_extension(iss_parameter)
 
     def signed_in() -> tuple[User, int] | None:
         return app.store.session(request.cookies.get(SESSION_COOKIE))
@@ -218,8 +219,10 @@ def provider_app(
         user, auth_time = session if session else (None, None)
         try:
             grant = server.get_consent_grant(end_user=user)
-        except OAuth2Error as error:
-            return server.handle_error_response(None, error)
+        except OAuth2Error as error:  # RFC 9207 §2: an error sent back to the client names the issuer too
+            response = server.handle_error_response(None, error)
+            iss_parameter.add_issuer_parameter(server, response)
+            return response
         client: Client = grant.client
         if user is None or (grant.prompt == "login" and new_session is None):
             return _login_form(server)

@@ -308,3 +308,15 @@ def test_the_session_id_check_names_how_ids_are_guessed(make_id, message):
     app, users = _session_app(make_id())
     with pytest.raises(AssertionError, match=re.escape(message)):
         lab1.check_session_ids(app, users.__setitem__)
+
+
+def test_datetime_differences_are_whole_microseconds_perf_counter_ones_are_not():
+    lab4 = authlab.checks.fresh("lab4")
+    wall, monotonic = [], []
+    for _ in range(lab4.FINGERPRINT_SAMPLES):
+        start, started = datetime.datetime.now(), time.perf_counter()
+        time.sleep(0.001)
+        wall.append((datetime.datetime.now() - start).total_seconds())
+        monotonic.append(time.perf_counter() - started)
+    assert lab4._from_datetime(wall) and not lab4._from_datetime(monotonic)
+    assert not lab4._from_datetime(wall[:-1])  # too few samples to tell

@@ -320,3 +320,50 @@ def test_datetime_differences_are_whole_microseconds_perf_counter_ones_are_not()
         monotonic.append(time.perf_counter() - started)
     assert lab4._from_datetime(wall) and not lab4._from_datetime(monotonic)
     assert not lab4._from_datetime(wall[:-1])  # too few samples to tell
+
+
+def _typ_app(key: bytes, algorithms_from_token: bool) -> Flask:
+    """Issues tokens with typ "at+jwt" and a header field of its own, and refuses tokens without both."""
+    import jwt
+    from flask import request
+
+    app = Flask(f"typ-{secrets.token_hex(2)}")
+
+    @app.get("/profile")
+    def profile():
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("typ") != "at+jwt" or header.get("app") != "mine":
+                raise jwt.InvalidTokenError("not one of ours")
+            algorithms = [header["alg"]] if algorithms_from_token else ["HS256"]
+            claims = jwt.decode(token, key, algorithms=algorithms, options={"require": ["exp", "iat", "sub"]})
+        except jwt.PyJWTError:  # InvalidKeyError too: alg "none" with a key
+            return {"error": "bad token"}, 401
+        return {"message": f"Hello, {claims['sub']}"}
+
+    return app
+
+
+@pytest.mark.parametrize("algorithms_from_token", [False, True], ids=["pinned", "from-token"])
+def test_forged_tokens_carry_the_apps_whole_header(algorithms_from_token):
+    import jwt
+
+    from authlab.checks import _jwt
+
+    key = secrets.token_bytes(32)
+    now = int(time.time())
+    issued = jwt.encode({"sub": "ann", "iat": now, "exp": now + 60}, key, headers={"typ": "at+jwt", "app": "mine"})
+    template = _jwt.template_of(issued, key)
+    assert template.header == {"typ": "at+jwt", "app": "mine"}
+    with serving(_typ_app(key, algorithms_from_token), "typ") as probe:
+        def send(token):
+            return probe.get("/profile", headers={"Authorization": f"Bearer {token}"})
+
+        for probe_of in (_jwt.key_headers, _jwt.other_keys, _jwt.expired):
+            probe_of(send, key, template)
+        if algorithms_from_token:
+            with pytest.raises(AssertionError, match="signed with SECRET_KEY but alg HS384 was accepted"):
+                _jwt.pinned_algorithm(send, key, template)
+        else:
+            _jwt.pinned_algorithm(send, key, template)

@@ -10,7 +10,8 @@ and milliseconds, and datetime's text forms at second resolution), and the usern
 A Mersenne Twister, even a private ``random.Random()`` seeded from the OS, gives its whole state
 away in 624 outputs of 32 bits; ``twister_readings`` says how IDs could be such output
 (``getrandbits`` as hex or decimal, ``randbytes`` as hex or base64url), so that the check can
-collect enough of them and clone the generator with lesson 01's ``clone_python_random``.
+collect enough of them and clone the generator with ``authlab.attacks.clone_python_random``
+(the attack lesson 01 writes out in a cell, and lesson 06 calls).
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ COUNTERS = 100_000
 TWISTER_WORDS = 624  # 32-bit outputs that fix a Mersenne Twister's state
 # (what an input is, e.g. "a counter"; how to show one in Python; the inputs themselves)
 Inputs = Iterable[tuple[str, Callable[[bytes], str], Iterable[bytes]]]
-
-
 ENCODINGS = ("hex", "base64url", "base64")
 
 
@@ -92,9 +91,10 @@ def guessable_inputs(start: float, end: float, username: str) -> Inputs:
 
 def frozen_inputs(frozen: float) -> Inputs:
     """The readings of a wall clock stopped at ``frozen``, as a forked copy of the app saw it."""
-    moment = datetime.datetime.fromtimestamp(frozen)
     texts = {str(frozen), repr(frozen), str(int(frozen)), str(int(frozen * 1000)), str(int(frozen * 1e6)),
-             str(int(frozen * 1e9)), str(moment), moment.isoformat(), moment.ctime()}
+             str(int(frozen * 1e9))}
+    for moment in (datetime.datetime.fromtimestamp(frozen), datetime.datetime.fromtimestamp(frozen, datetime.UTC)):
+        texts |= {str(moment), moment.isoformat(), str(moment.replace(tzinfo=None)), moment.ctime()}
     return [("the time of the login", _text, [text.encode() for text in sorted(texts)])]
 
 

@@ -101,6 +101,10 @@ def test_a_key_in_any_printed_form_is_a_leak(key):
     assert _keys.leak(key, _response(b'{"error": "invalid token"}', {"Content-Type": "application/json"})) is None
 
 
+CLOCKS = {"now": datetime.datetime.now, "time": time.time}
+CLOCK_LIST = [time.time_ns]
+
+
 def _wall_clock_everywhere(now=time.time):
     captured = datetime.datetime.now
 
@@ -108,7 +112,8 @@ def _wall_clock_everywhere(now=time.time):
         return captured().timestamp()
 
     return {"default": now(), "module": time.time(), "imported": imported_time(), "closure": closure(),
-            "datetime": datetime.datetime.now().timestamp(), "ns": time.time_ns() / 1e9}
+            "datetime": datetime.datetime.now().timestamp(), "ns": time.time_ns() / 1e9,
+            "dict": CLOCKS["now"]().timestamp(), "dict-time": CLOCKS["time"](), "list": CLOCK_LIST[0]() / 1e9}
 
 
 def test_the_moved_wall_clock_reaches_names_defaults_and_closures():
@@ -119,6 +124,7 @@ def test_the_moved_wall_clock_reaches_names_defaults_and_closures():
     after = _wall_clock_everywhere()
     assert all(value > 1.7e9 for value in after.values())
     assert _wall_clock_everywhere.__defaults__ == (time.time,) and imported_time is globals()["imported_time"]
+    assert CLOCKS == {"now": datetime.datetime.now, "time": time.time} and CLOCK_LIST == [time.time_ns]
 
 
 def test_flask_request_proxies_are_not_touched_when_the_clock_moves():

@@ -133,7 +133,10 @@ class Reading:
 
     def predicts(self, ids: list[str]) -> bool:
         """Does a twister cloned from all of ``ids`` but the last one produce the last one next?"""
-        numbers = [self.number(value) for value in ids]
+        try:
+            numbers = [self.number(value) for value in ids]
+        except (TypeError, ValueError):  # a later ID in another format: not this reading's output
+            return False
         clone = clone_python_random([f"{number:x}" for number in numbers[:-1]], self.bits)
         return clone.getrandbits(self.bits) == numbers[-1]
 

@@ -15,7 +15,7 @@ import requests
 from flask import Flask, make_response
 
 import authlab.checks
-from authlab.checks import _browser, _clocks, _forks, _keys, _passwords
+from authlab.checks import _browser, _clocks, _forks, _guessable, _keys, _passwords
 from authlab.checks._core import serving
 
 SALT, DIGEST = "c2FsdHNhbHRzYWx0", "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNo"
@@ -101,6 +101,10 @@ def test_a_key_in_any_printed_form_is_a_leak(key):
     assert _keys.leak(key, _response(b'{"error": "invalid token"}', {"Content-Type": "application/json"})) is None
 
 
+CLOCKS = {"now": datetime.datetime.now, "time": time.time}
+CLOCK_LIST = [time.time_ns]
+
+
 def _wall_clock_everywhere(now=time.time):
     captured = datetime.datetime.now
 
@@ -108,7 +112,8 @@ def _wall_clock_everywhere(now=time.time):
         return captured().timestamp()
 
     return {"default": now(), "module": time.time(), "imported": imported_time(), "closure": closure(),
-            "datetime": datetime.datetime.now().timestamp(), "ns": time.time_ns() / 1e9}
+            "datetime": datetime.datetime.now().timestamp(), "ns": time.time_ns() / 1e9,
+            "dict": CLOCKS["now"]().timestamp(), "dict-time": CLOCKS["time"](), "list": CLOCK_LIST[0]() / 1e9}
 
 
 def test_the_moved_wall_clock_reaches_names_defaults_and_closures():
@@ -119,6 +124,7 @@ def test_the_moved_wall_clock_reaches_names_defaults_and_closures():
     after = _wall_clock_everywhere()
     assert all(value > 1.7e9 for value in after.values())
     assert _wall_clock_everywhere.__defaults__ == (time.time,) and imported_time is globals()["imported_time"]
+    assert CLOCKS == {"now": datetime.datetime.now, "time": time.time} and CLOCK_LIST == [time.time_ns]
 
 
 def test_flask_request_proxies_are_not_touched_when_the_clock_moves():
@@ -198,3 +204,175 @@ def test_time_time_differences_have_a_fingerprint_perf_counter_ones_do_not():
         wall.append(time.time() - start)
         monotonic.append(time.perf_counter() - started)
     assert lab4._from_time_time(wall) and not lab4._from_time_time(monotonic)
+
+
+NOW = time.time()
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(("session_id", "found"), [
+    (hashlib.sha256(b"17").hexdigest(), "sha256('17') (a counter), as hex"),
+    (_b64url(hashlib.md5((99_999).to_bytes(8, "big")).digest()),
+     "md5((99999).to_bytes(8, 'big')) (a counter), as base64url"),
+    (hashlib.sha1(str(int(NOW)).encode()).hexdigest().upper(), "(the time of the login in seconds)"),
+    (hashlib.sha512(str(int(NOW * 1000)).encode()).hexdigest(), "(the time of the login in milliseconds)"),
+    (hashlib.sha256(datetime.datetime.fromtimestamp(int(NOW)).isoformat().encode()).hexdigest(),
+     "(the time of the login as text)"),
+    (base64.b64encode(hashlib.sha256(b"user-1234").digest()).decode(), "sha256('user-1234') (the username), as base64"),
+    (secrets.token_urlsafe(32), None),
+    (secrets.token_hex(16), None),
+], ids=["counter", "counter-bytes", "seconds", "milliseconds", "isoformat", "username", "token_urlsafe", "token_hex"])
+def test_session_ids_that_hash_a_guessable_input_are_named(session_id, found):
+    inputs = _guessable.guessable_inputs(NOW - 1, NOW + 1, "user-1234")
+    started = time.process_time()  # CPU time: the wall clock of a loaded machine says little
+    named = _guessable.hash_behind([session_id, session_id[::-1]], inputs)
+    assert time.process_time() - started < 0.5  # 0.15 s measured for one digest size
+    assert (named is None) if found is None else (found in named), named
+
+
+def test_the_readings_of_a_stopped_clock_are_guessable():
+    frozen = 1_796_000_000.123456
+    for text in (str(frozen), str(int(frozen * 1e6)), str(datetime.datetime.fromtimestamp(frozen))):
+        found = _guessable.hash_behind([hashlib.sha256(text.encode()).hexdigest()], _guessable.frozen_inputs(frozen))
+        assert found == f"sha256({text!r}) (the time of the login), as hex"
+
+
+@pytest.mark.parametrize(("make", "how"), [
+    (lambda generator: f"{generator.getrandbits(128):032x}", "getrandbits(...) as hex"),
+    (lambda generator: str(generator.getrandbits(96)), "str(getrandbits(...))"),
+    (lambda generator: generator.randbytes(16).hex(), "randbytes(16) as hex"),
+    (lambda generator: _b64url(generator.randbytes(32)), "randbytes(32) as base64url"),
+    (lambda generator: _b64url(generator.getrandbits(256).to_bytes(32, "big")),
+     "getrandbits(256).to_bytes(big) as base64url"),
+    (lambda generator: secrets.token_urlsafe(32), None),
+], ids=["getrandbits-hex", "getrandbits-decimal", "randbytes-hex", "randbytes-base64url", "getrandbits-bytes",
+        "secrets"])
+def test_a_mersenne_twister_is_cloned_from_its_raw_output(make, how):
+    import random
+
+    generator = random.Random()
+    ids = [make(generator) for _ in range(300)]
+    readings = _guessable.twister_readings(ids[:9])
+    assert readings
+    predicting = [reading.how for reading in readings if reading.predicts(ids[:reading.ids_needed])]
+    assert predicting == ([how] if how else [])
+
+
+def test_ids_no_twister_could_give_rule_cloning_out():
+    assert _guessable.twister_readings(["not-hex!", "either"]) == []
+    assert _guessable.twister_readings([secrets.token_urlsafe(30) for _ in range(9)]) == []  # 30 bytes: no whole words
+    ids = [secrets.token_hex(16) for _ in range(9)]
+    later = ids + ["not-hex!"] * 200  # the format changed after the first logins
+    assert not any(reading.predicts(later) for reading in _guessable.twister_readings(ids))
+
+
+def _session_app(make_id) -> tuple[Flask, dict]:
+    """A lab-1 app whose session IDs come from ``make_id()``: only the IDs can be wrong."""
+    from flask import request
+
+    app, users, sessions = Flask(f"ids-{secrets.token_hex(2)}"), {}, {}
+
+    @app.post("/login")
+    def login():
+        data = request.get_json()
+        if users.get(data["username"]) != data["password"]:
+            return {"error": "no"}, 401
+        session_id = make_id()
+        sessions[session_id] = data["username"]
+        response = make_response({"ok": True})
+        response.set_cookie("sid", session_id, httponly=True, samesite="Lax")
+        return response
+
+    @app.get("/profile")
+    def profile():
+        user = sessions.get(request.cookies.get("sid", ""))
+        return ({"message": f"Hello, {user}"}, 200) if user else ({"error": "no"}, 401)
+
+    return app, users
+
+
+def _hashed_counter():
+    count = iter(range(1, 10**6))
+    return lambda: hashlib.sha256(str(next(count)).encode()).hexdigest()
+
+
+def _per_process_random():
+    import os
+    import random
+
+    generators = {}
+    return lambda: _b64url(generators.setdefault(os.getpid(), random.Random()).randbytes(32))
+
+
+@pytest.mark.parametrize(("make_id", "message"), [
+    (_hashed_counter, "your session ID is sha256('"),
+    (lambda: lambda: hashlib.md5(str(time.time()).encode()).hexdigest(), "with the clock stopped at"),
+    (_per_process_random, "the check cloned Python's random from 78 of your session IDs, read as randbytes(32)"),
+], ids=["counter", "float-time", "private-random"])
+def test_the_session_id_check_names_how_ids_are_guessed(make_id, message):
+    lab1 = authlab.checks.fresh("lab1")
+    app, users = _session_app(make_id())
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        lab1.check_session_ids(app, users.__setitem__)
+
+
+def test_datetime_differences_are_whole_microseconds_perf_counter_ones_are_not():
+    lab4 = authlab.checks.fresh("lab4")
+    wall, monotonic = [], []
+    for _ in range(lab4.FINGERPRINT_SAMPLES):
+        start, started = datetime.datetime.now(), time.perf_counter()
+        time.sleep(0.001)
+        wall.append((datetime.datetime.now() - start).total_seconds())
+        monotonic.append(time.perf_counter() - started)
+    assert lab4._from_datetime(wall) and not lab4._from_datetime(monotonic)
+    assert not lab4._from_datetime(wall[:-1])  # too few samples to tell
+
+
+def _typ_app(key: bytes, algorithms_from_token: bool) -> Flask:
+    """Issues tokens with typ "at+jwt" and a header field of its own, and refuses tokens without both."""
+    import jwt
+    from flask import request
+
+    app = Flask(f"typ-{secrets.token_hex(2)}")
+
+    @app.get("/profile")
+    def profile():
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("typ") != "at+jwt" or header.get("app") != "mine":
+                raise jwt.InvalidTokenError("not one of ours")
+            algorithms = [header["alg"]] if algorithms_from_token else ["HS256"]
+            claims = jwt.decode(token, key, algorithms=algorithms, options={"require": ["exp", "iat", "sub"]})
+        except jwt.PyJWTError:  # InvalidKeyError too: alg "none" with a key
+            return {"error": "bad token"}, 401
+        return {"message": f"Hello, {claims['sub']}"}
+
+    return app
+
+
+@pytest.mark.parametrize("algorithms_from_token", [False, True], ids=["pinned", "from-token"])
+def test_forged_tokens_carry_the_apps_whole_header(algorithms_from_token):
+    import jwt
+
+    from authlab.checks import _jwt
+
+    key = secrets.token_bytes(32)
+    now = int(time.time())
+    issued = jwt.encode({"sub": "ann", "iat": now, "exp": now + 60}, key, headers={"typ": "at+jwt", "app": "mine"})
+    template = _jwt.template_of(issued, key)
+    assert template.header == {"typ": "at+jwt", "app": "mine"}
+    with serving(_typ_app(key, algorithms_from_token), "typ") as probe:
+        def send(token):
+            return probe.get("/profile", headers={"Authorization": f"Bearer {token}"})
+
+        for probe_of in (_jwt.key_headers, _jwt.other_keys, _jwt.expired):
+            probe_of(send, key, template)
+        if algorithms_from_token:
+            with pytest.raises(AssertionError, match="signed with SECRET_KEY but alg HS384 was accepted"):
+                _jwt.pinned_algorithm(send, key, template)
+        else:
+            _jwt.pinned_algorithm(send, key, template)

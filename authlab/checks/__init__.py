@@ -20,8 +20,8 @@ from authlab.checks import _results
 
 LABS = ("lab1", "lab2", "lab3", "lab4", "lab5")
 # reloaded with every lab, in this order (each may import the ones before it)
-_HELPERS = ("_core", "_clocks", "_forks", "_passwords", "_keys", "_malformed", "_browser", "_jwt", "_lab4_servers",
-            "_op", "_oidc_browser")
+_HELPERS = ("_core", "_clocks", "_forks", "_passwords", "_keys", "_malformed", "_browser", "_guessable", "_jwt",
+            "_lab4_servers", "_op", "_oidc_browser")
 _HERE = Path(__file__).resolve().parent
 _spec_from_file_location = importlib.util.spec_from_file_location
 _module_from_spec = importlib.util.module_from_spec

@@ -4,8 +4,10 @@ A check hands in a ``reading()`` of its own (frozen, or jumping back an hour at 
 call) and the functions whose code must see it. The stand-ins replace the real clocks
 in the time module, in the globals of those functions and of everything defined next
 to them (module names, ``from time import time``, ``from datetime import datetime``),
-and in their default arguments and closures, so ``def tick(now=time.time)`` sees the
-moved clock too. Everything is restored afterwards.
+in the dicts and lists those globals hold (``CLOCKS = {"now": datetime.now}``), and in
+their default arguments and closures, so ``def tick(now=time.time)`` sees the moved
+clock too. Deeper hiding places (a class attribute, an object's) are out of reach: lab 4
+fingerprints what comes out of them. Everything is restored afterwards.
 """
 
 from __future__ import annotations
@@ -103,15 +105,25 @@ def wall_clock_moved(clock: WallClock, functions: Iterable[Callable]) -> Iterato
         undo.append(lambda: setattr(time, "time", real[0]) or setattr(time, "time_ns", real[1]))
         nearby = _functions_near(functions)
         for namespace in {id(f.__globals__): f.__globals__ for f in nearby}.values():
-            replaced = {name: value for name, value in namespace.items() if clock.stand_in(value) is not None}
-            namespace.update({name: clock.stand_in(value) for name, value in replaced.items()})
-            undo.append(lambda namespace=namespace, replaced=replaced: namespace.update(replaced))
+            _replace_held(namespace, clock, undo)
+            for value in list(namespace.values()):
+                if type(value) in (dict, list):  # CLOCKS = {"now": datetime.now}: one level down, no deeper
+                    _replace_held(value, clock, undo)
         for function in nearby:
             _replace_captured(function, clock, undo)
         yield
     finally:
         for step in reversed(undo):
             step()
+
+
+def _replace_held(container: dict | list, clock: WallClock, undo: list) -> None:
+    """Swap real clocks that are values of the dict or items of the list ``container``."""
+    keys = container.keys() if type(container) is dict else range(len(container))
+    replaced = {key: container[key] for key in keys if clock.stand_in(container[key]) is not None}
+    for key, value in replaced.items():
+        container[key] = clock.stand_in(value)
+    undo.append(lambda: [container.__setitem__(key, value) for key, value in replaced.items()])
 
 
 def _replace_captured(function: types.FunctionType, clock: WallClock, undo: list) -> None:

@@ -2,9 +2,11 @@
 
 Each probe takes ``send(token) -> Response``, so the same attacks run against a token
 in the ``Authorization`` header (lab 2) or in a cookie (lab 3). Forged tokens copy the
-claims of a token the app really issued (``aud`` and ``iss`` included) and change only
-the property probed; a token the checker signs with the app's own key must open
-``/profile`` first, so that every refusal afterwards means what it says.
+whole header (``typ``, ``kid``, any field of the app's own) and the claims (``aud`` and
+``iss`` included) of a token the app really issued, and change only the property probed:
+an app that requires, say, ``typ: at+jwt`` can refuse a forgery for the probed reason
+only. A token the checker signs with the app's own key and header must open ``/profile``
+first, so that every refusal afterwards means what it says.
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ def _b64_json(value: dict) -> str:
     return _b64(json.dumps(value, separators=(",", ":")).encode())
 
 
-def hs256(claims: dict, key: bytes, header: dict | None = None) -> str:
-    """An HS256 token signed by hand (PyJWT refuses some keys an attacker would use, such as short ones)."""
-    signing_input = f"{_b64_json({'alg': ALGORITHM, 'typ': 'JWT', **(header or {})})}.{_b64_json(claims)}"
+def hs256(claims: dict, key: bytes, header: dict) -> str:
+    """An HS256 token with ``header`` (alg set), signed by hand (PyJWT refuses some keys, such as short ones)."""
+    signing_input = f"{_b64_json({**header, 'alg': ALGORITHM})}.{_b64_json(claims)}"
     signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{_b64(signature)}"
 
@@ -84,7 +86,7 @@ def claims_of(token: object, key, username: str) -> dict:
 
 
 class Template(dict):
-    """The claims of a token the app issued; ``header`` holds its header fields other than alg and typ (a kid)."""
+    """The claims of a token the app issued; ``header`` holds its header fields other than alg (typ, kid, ...)."""
 
     header: dict
 
@@ -95,7 +97,7 @@ def template_of(token: str, key) -> Template:
         template = Template(jwt.decode(token, key, algorithms=[ALGORITHM], options={
             "verify_exp": False, "verify_aud": False, "verify_iat": False, "verify_nbf": False}))
         template.header = {name: value for name, value in jwt.get_unverified_header(token).items()
-                           if name not in ("alg", "typ")}
+                           if name != "alg"}
         return template
     except jwt.InvalidTokenError as error:
         fail(f"the token your login issued does not verify with SECRET_KEY and HS256 ({type(error).__name__}), "
@@ -113,8 +115,8 @@ def like(template: dict, **changes) -> dict:
 
 
 def signed(template: Template, claims: dict, key, algorithm: str = ALGORITHM) -> str:
-    """``claims`` signed with ``key`` under the header the app's own tokens carry (its kid, say)."""
-    return jwt.encode(claims, key, algorithm=algorithm, headers=template.header or None)
+    """``claims`` signed with ``key`` under the header the app's own tokens carry (no typ if they have none)."""
+    return jwt.encode(claims, key, algorithm=algorithm, headers={"typ": None, **template.header})
 
 
 def accepted(send: Send, key, template: Template) -> None:
@@ -149,7 +151,7 @@ def tampered(send: Send, token: str, username: str) -> None:
 def pinned_algorithm(send: Send, key, template: Template) -> None:
     """``alg: none`` with an empty signature, and the same key under HS384 and HS512: all refused."""
     accepted(send, key, template)
-    unsigned = f"{_b64_json({'alg': 'none', 'typ': 'JWT'})}.{_b64_json(like(template))}."
+    unsigned = f"{_b64_json({**template.header, 'alg': 'none'})}.{_b64_json(like(template))}."
     refuses(send, 'an unsigned token (alg "none")', unsigned, PIN)
     ok('an unsigned token (alg "none") was refused with 401')
     for algorithm in OTHER_HMAC:
@@ -195,17 +197,18 @@ def key_headers(send: Send, key, template: Template) -> None:
     mine = secrets.token_urlsafe(32).encode()
     known = PUBLIC_FILE.read_bytes() if PUBLIC_FILE.exists() else b"Linux\n"
     with _attacker_site(mine) as (site, hits):
+        def forged_with(signing_key: bytes, **fields) -> str:
+            return hs256(like(template), signing_key, {**template.header, **fields})
+
         forged = {
-            "a kid header holding the key that signed it": hs256(like(template), mine, {"kid": mine.decode()}),
+            "a kid header holding the key that signed it": forged_with(mine, kid=mine.decode()),
             f"kid={PUBLIC_FILE} (a file whose content is public), signed with that content":
-                hs256(like(template), known, {"kid": str(PUBLIC_FILE)}),
+                forged_with(known, kid=str(PUBLIC_FILE)),
             f"kid=../../../../../..{PUBLIC_FILE}, signed with that file's content":
-                hs256(like(template), known, {"kid": f"../../../../../..{PUBLIC_FILE}"}),
-            "an embedded jwk header with the attacker's key":
-                hs256(like(template), mine, {"jwk": {"kty": "oct", "k": _b64(mine)}}),
-            f"a jku header pointing at {site}/jwks.json":
-                hs256(like(template), mine, {"jku": f"{site}/jwks.json", "kid": "attacker"}),
-            f"an x5u header pointing at {site}/cert.pem": hs256(like(template), mine, {"x5u": f"{site}/cert.pem"}),
+                forged_with(known, kid=f"../../../../../..{PUBLIC_FILE}"),
+            "an embedded jwk header with the attacker's key": forged_with(mine, jwk={"kty": "oct", "k": _b64(mine)}),
+            f"a jku header pointing at {site}/jwks.json": forged_with(mine, jku=f"{site}/jwks.json", kid="attacker"),
+            f"an x5u header pointing at {site}/cert.pem": forged_with(mine, x5u=f"{site}/cert.pem"),
         }
         for label, token in forged.items():
             refuses(send, f"a token with {label}", token,

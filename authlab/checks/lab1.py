@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import requests
 
-from authlab.checks import _browser, _malformed, _passwords
+from authlab.checks import _browser, _guessable, _malformed, _passwords
 from authlab.checks._core import (
     Probe,
     check,
@@ -35,6 +35,7 @@ MIN_ID_BITS = 128
 ID_SAMPLES = 8
 TWIN_LOGINS = 3
 TWIN_SEED = 20240101
+CLONE_BUDGET = 15.0  # seconds of logins to collect the IDs that clone a Mersenne Twister
 PROTECTED = [("GET", "/profile"), ("POST", "/logout")]
 
 
@@ -201,8 +202,17 @@ def check_session_ids(app, register: Callable) -> None:
     """Session IDs carry at least 128 bits from `secrets`: unique, not counting up, not from the clock or `random`."""
     with serving(app, LAB) as probe:
         user = new_user(register)
-        name, _ = _session_cookie(probe, _login(probe, *user))
+        started = time.time()
+        name, first = _session_cookie(probe, _login(probe, *user))
         ids = [_session_id(_login(probe, *user), name) for _ in range(ID_SAMPLES)]
+        ended = time.time()
+        _ids_differ(ids, started, ended, user[0])
+        _not_cloned(probe, name, user, [first, *ids])
+    _twin_check(app, register, name, user, time.time())
+
+
+def _ids_differ(ids: list[str], started: float, ended: float, username: str) -> None:
+    """Unique, not counting up, 128 bits or more, no hash of a counter, the time of the login or the username."""
     if len(set(ids)) < len(ids):
         fail(f"{ID_SAMPLES} logins got only {len(set(ids))} different session IDs",
              "create a new random ID for every login")
@@ -216,8 +226,43 @@ def check_session_ids(app, register: Callable) -> None:
         fail(f"session IDs such as {ids[0]!r} carry {unit} {bits:.0f} random bits, fewer than {MIN_ID_BITS}",
              "use secrets.token_urlsafe(32), which carries 256")
     ok(f"session IDs carry {unit} {bits:.0f} random bits (at least {MIN_ID_BITS} needed)")
-    frozen = time.time()
+    _not_hashed(ids, _guessable.guessable_inputs(started, ended, username))
+
+
+def _not_cloned(probe: Probe, name: str, user: tuple[str, str], ids: list[str]) -> None:
+    """Clone Python's random from consecutive IDs, predict the next one, log in once more and compare.
+
+    A generator created at the first login in each process (a private ``random.Random()``) is not
+    shared by forked twins; cloning catches it. Quiet when the IDs cannot be raw twister output, or
+    when the logins (each verifies a slow password hash) take longer than CLONE_BUDGET.
+    """
+    readings = _guessable.twister_readings(ids)
+    if not readings:
+        return
+    deadline = time.monotonic() + CLONE_BUDGET
+    needed = max(reading.ids_needed for reading in readings)
+    while len(ids) < needed:
+        if time.monotonic() > deadline:
+            return
+        response = _login(probe, *user)
+        value = set_cookies(response).get(name)
+        if response.status_code != 200 or value is None or not value.value:
+            return  # a rate limit, say: nothing established either way
+        ids.append(value.value)
+    found = next((reading for reading in readings if reading.predicts(ids)), None)
+    if found:
+        fail(f"the check cloned Python's random from {len(ids) - 1} of your session IDs, read as {found.how} "
+             f"({_guessable.TWISTER_WORDS} outputs of 32 bits fix a Mersenne Twister's state), and the clone "
+             f"produced the ID of the next login, {ids[-1][:16]}...: a private random.Random() seeded from the OS "
+             "is just as predictable (CWE-338)", "use secrets.token_urlsafe(32), the operating system's randomness")
+    ok(f"a clone of Python's random built from {len(ids) - 1} of your session IDs did not predict the next one")
+
+
+def _twin_check(app, register: Callable, name: str, user: tuple[str, str], frozen: float) -> None:
     twins = [_twin_ids(app, register, name, user, frozen) for _ in range(2)]
+    _not_hashed(twins[0], _guessable.frozen_inputs(frozen), f"with the clock stopped at {frozen!r}, ")
+    ok(f"session IDs are no md5, sha1, sha256 or sha512 of a counter up to {_guessable.COUNTERS:,}, of the "
+       "time of the login or of the username")
     same = set(twins[0]) & set(twins[1])
     if same:
         fail(f"two copies of your app in separate processes, with Python's random seeded alike and the clock frozen, "
@@ -226,6 +271,13 @@ def check_session_ids(app, register: Callable) -> None:
              "use secrets.token_urlsafe(32): the operating system's randomness, which no copy shares")
     ok("two copies of your app in separate processes, with `random` seeded alike and the clock frozen, "
        "handed out different IDs: they come from the operating system's randomness")
+
+
+def _not_hashed(ids: list[str], inputs: _guessable.Inputs, when: str = "") -> None:
+    found = _guessable.hash_behind(ids, inputs)
+    if found:
+        fail(f"{when}your session ID is {found}: a hash of a guessable input is as guessable as the input, "
+             "so an attacker computes the next IDs (CWE-340)", "use secrets.token_urlsafe(32)")
 
 
 def _id_bits(ids: list[str]) -> tuple[float, str]:

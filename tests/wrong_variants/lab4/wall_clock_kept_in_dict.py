@@ -1,4 +1,4 @@
-"""measure reads time.time kept in a dict, where no swap of names, defaults or closures reaches it."""
+"""measure reads time.time kept in a dict of its module: the moved wall clock reaches it there too."""
 TARGET = "check_monotonic_clock"
 EDITS = {
     "def measure(senders: dict, rounds: int = 30, warmup: int = 5) -> dict[str, list[float]]:":

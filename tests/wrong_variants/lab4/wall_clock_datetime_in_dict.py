@@ -1,0 +1,11 @@
+"""measure reads datetime.now kept in a dict of its module: the moved wall clock reaches it there too."""
+TARGET = "check_monotonic_clock"
+EDITS = {
+    "def measure(senders: dict, rounds: int = 30, warmup: int = 5) -> dict[str, list[float]]:":
+    "from datetime import datetime\n\nCLOCK = {'now': datetime.now}\n\n\n"
+    "def measure(senders: dict, rounds: int = 30, warmup: int = 5) -> dict[str, list[float]]:",
+    "            started = time.perf_counter()\n            senders[name]()\n"
+    "            samples[name].append(time.perf_counter() - started)":
+    "            started = CLOCK['now']()\n            senders[name]()\n"
+    "            samples[name].append((CLOCK['now']() - started).total_seconds())",
+}

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from authlab import paths
-from authlab.grading import bench, sandbox
+from authlab.grading import bench, pids, sandbox
 from authlab.grading.grader import grade_all, submissions, write_csv, write_feedback
 from authlab.grading.source import UnknownLabError, all_labs, find_lab
 from authlab.paths import CourseNotFound
@@ -49,6 +49,8 @@ def main(argv: list[str]) -> int:
     if unsafe:
         print(f"authlab grade: NO SANDBOX ({unsafe}): the checks run in the students' own kernels, as in "
               "nbgrader, and a determined student can fool them; read surprising full marks yourself", flush=True)
+    elif pids.cap(sandbox.PROCESSES)[0] is None:
+        print(f"authlab grade: {pids.cap(sandbox.PROCESSES)[1]}", flush=True)
     try:
         lab = find_lab(options.lab)
     except (UnknownLabError, CourseNotFound) as error:

@@ -1,5 +1,5 @@
 """authlab grade --gradebook: the checker's scores reach nbgrader's gradebook and autograded/ notebooks, so real
-`nbgrader generate_feedback` and `nbgrader export` show them."""
+`nbgrader generate_feedback`, the formgrader's API and `nbgrader export` show them."""
 
 import csv
 import html
@@ -7,6 +7,8 @@ import re
 import shutil
 
 import nbformat
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
 
 from authlab.grading import command
 from authlab.grading.bench import _nbgrader, nbgrader_course
@@ -59,6 +61,9 @@ def test_scores_reach_autograded_feedback_and_export(tmp_path, monkeypatch):
     assert totals == {"alice": "22.0", "bob": "0.0", "mallory": "0.0"}
     alice = _text((course / "feedback" / "alice" / LAB.id / f"{LAB.notebook}.html").read_text())
     assert "✔ POST /login with the right password returned 200" in alice  # the checker's own lines
+    formgrader = NbGraderAPI(CourseDirectory(root=str(course)))  # what the formgrader lists
+    listed = {row["student"]: (row["autograded"], row["score"]) for row in formgrader.get_submissions(LAB.id)}
+    assert listed == {"alice": (True, 22.0), "bob": (True, 0.0), "mallory": (True, 0.0)}
     _nbgrader(course, "export", "--to", str(tmp_path / "export.csv"))
     exported = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(open(tmp_path / "export.csv"))}
     assert exported == {"alice": 22.0, "bob": 0.0, "mallory": 0.0}

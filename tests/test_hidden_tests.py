@@ -69,7 +69,7 @@ def test_a_pass_shows_the_visible_checks_lines_only(honest):
 def test_a_hidden_failure_shows_its_verdict_and_reason():
     wrong = _judged(WRONG_ON_LARGE_SAMPLES)
     assert wrong.points == 0
-    assert wrong.reason.startswith("a hidden test failed: CheckFailed: "), wrong.reason
+    assert wrong.reason.startswith("CheckFailed: ") and wrong.reason.endswith(" (a hidden test)"), wrong.reason
     assert "(<101 random samples>) returned 0.0" in wrong.reason  # the input sent and what came back
     assert "✔" in wrong.output and HIDDEN_PASS not in wrong.output  # the visible check passed, and says so
 

@@ -244,8 +244,7 @@ def judge(session: Session, cell: TestCell, deadline: float = math.inf) -> Check
                 with contextlib.redirect_stdout(io.StringIO()) if call.hidden else contextlib.nullcontext():
                     getattr(module, call.check)(*args)
         except AssertionError as error:
-            score.reason = ("a hidden test failed: " if call is not None and call.hidden else "") + \
-                f"{type(error).__name__}: {error}"
+            score.reason = f"{type(error).__name__}: {error}" + (" (a hidden test)" if call and call.hidden else "")
         except NameError as error:
             score.reason = f"NameError: {error} (did an answer cell above fail, or was it deleted?)"
         except (ChannelClosed, TimeoutError):

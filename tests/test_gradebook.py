@@ -49,6 +49,7 @@ def test_scores_reach_autograded_feedback_and_export(tmp_path, monkeypatch):
         autograded = course / "autograded" / student / LAB.id
         assert (autograded / "timestamp.txt").is_file()
         notebook = nbformat.read(autograded / f"{LAB.notebook}.ipynb", as_version=4)
+        nbformat.validate(notebook)
         shown = [output for cell in notebook.cells for output in cell.get("outputs", [])]
         assert FAKE not in str(shown)  # nothing the submission showed or printed is kept
     monkeypatch.chdir(course)

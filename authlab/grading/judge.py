@@ -79,5 +79,7 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
             result.checks = [remote.judge(box.session, cell, deadline) for cell in job.test_cells]
     if note := box.limit_note():  # known once the sandbox has ended
         result.problems.append(note)
+    if box.cgroup is None and pids.cap(PROCESSES)[0] == "cgroup":
+        result.problems.append("no pids cgroup could be made for this sandbox: its processes were not capped")
     result.seconds = time.perf_counter() - started  # the sandbox and all its processes are gone by now
     return result

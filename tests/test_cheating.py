@@ -17,7 +17,7 @@ import nbformat
 import psutil
 import pytest
 
-from authlab.grading import grader, sandbox
+from authlab.grading import grader, pids, sandbox
 from authlab.grading.source import find_lab
 
 pytestmark = pytest.mark.skipif(bool(sandbox.unavailable()), reason=f"no sandbox: {sandbox.unavailable()}")
@@ -25,6 +25,8 @@ pytestmark = pytest.mark.skipif(bool(sandbox.unavailable()), reason=f"no sandbox
 LAB = find_lab("lab1")
 CELL_TIMEOUT = 10
 MARKER = "authlab-cheat"  # the name (comm) of every process a cheat leaves behind
+# How the sandbox's processes are capped here; a real fork bomb runs only where they are (as root: a pids cgroup).
+CAPPED, CAP = pids.cap(sandbox.PROCESSES)
 
 
 def _cheats(decoys: dict[str, str], home_port: int) -> dict[str, str]:
@@ -162,6 +164,11 @@ for _ in range(200):
     except OSError:
         break
 """,
+        **({"fork_bomb": """
+import os
+while True:
+    os.fork()
+"""} if CAPPED else {}),
         "sleeps_past_the_limit": """
 import time
 time.sleep(10**6)
@@ -326,6 +333,19 @@ def test_limits_and_timeouts_are_reported(graded):
     assert "interrupted" in " ".join(results["sleeps_past_the_limit"].problems)
     reasons = " ".join(check.reason for check in results["huge_answers"].checks)
     assert "stopped answering" in reasons or "could not run" in reasons
+
+
+def test_fork_bomb_is_capped_and_the_cap_reported(graded):
+    results, *_ = graded
+    isolation = {result.isolation for result in results.values()}
+    assert isolation == {f"sandbox: cells in bubblewrap, checks outside; {CAP}"}
+    if CAPPED is None:  # root without a pids cgroup: no bomb was graded, and the grader says why
+        assert "NO PROCESS LIMIT" in CAP
+        return
+    problems = " ".join(results["fork_bomb"].problems)
+    if CAPPED == "cgroup":
+        assert f"limit of {sandbox.PROCESSES} processes" in problems, problems
+    assert results["fork_bomb"].score == 0
 
 
 def test_csv_of_the_batch(graded, tmp_path):

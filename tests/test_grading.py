@@ -8,7 +8,7 @@ import psutil
 import pytest
 from wrong_variants import edited, variants
 
-from authlab.grading import command, grader, source
+from authlab.grading import command, grader, judge, pids, sandbox, source
 from authlab.grading.source import all_labs, find_lab
 
 LAB = find_lab("lab1")
@@ -157,7 +157,8 @@ def test_csv_and_feedback_pages(graded, tmp_path):
     assert [row["student"] for row in rows] == [r.student for r in ordered]
     assert {row["student"]: float(row["total"]) for row in rows}["raises"] == sum(FULL.values())
     assert list(rows[0])[1:-4] == list(_points())
-    assert {row["isolation"] for row in rows} == {"sandbox: cells in bubblewrap, checks outside"}
+    assert {row["isolation"] for row in rows} == {judge.isolation()}
+    assert judge.isolation().startswith("sandbox: cells in bubblewrap, checks outside; ")
     page = (tmp_path / "feedback" / "os_exit.html").read_text()
     assert "died" in page and f"0 of {sum(_points().values()):.0f} points" in page
     big = (tmp_path / "feedback" / "prints_megabytes.html").stat().st_size
@@ -189,3 +190,18 @@ def test_labs_check_fails_where_there_are_no_labs(tmp_path, monkeypatch, capsys)
     monkeypatch.setenv("AUTHLAB_COURSE_DIR", str(tmp_path))
     assert source.main(["--check"]) == 2
     assert "has no solutions/lab*_*.ipynb" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(bool(sandbox.unavailable()), reason="the first line would be about the missing sandbox")
+def test_no_process_limit_is_said_first_and_in_the_csv(tmp_path, monkeypatch, capsys):
+    """Root where no pids cgroup can be made (this machine has one): RLIMIT_NPROC does not bind root."""
+    monkeypatch.setattr(pids, "_base", lambda: None)
+    monkeypatch.setattr(pids.os, "getuid", lambda: 0)
+    pids.cap.cache_clear()
+    try:
+        assert command.main(["--lab", "lab1", str(tmp_path)]) == 2  # no notebooks, after the first line
+        assert capsys.readouterr().out.splitlines()[0].startswith("authlab grade: NO PROCESS LIMIT: the grader runs "
+                                                                  "as root")
+        assert "NO PROCESS LIMIT" in judge.isolation()
+    finally:
+        pids.cap.cache_clear()

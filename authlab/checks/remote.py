@@ -49,6 +49,7 @@ class Call:
     lab: str
     check: str
     args: tuple[tuple[str, object], ...]
+    hidden: bool = False  # between nbgrader's BEGIN / END HIDDEN TESTS: its ✔ lines are not shown
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,8 +152,25 @@ def expose(port: int) -> None:
 # --- the test cells --------------------------------------------------------------------------
 
 
+HIDDEN_BEGIN, HIDDEN_END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"  # nbgrader's ClearHiddenTests delimiters
+
+
+def _hidden_lines(source: str) -> set[int]:
+    """The (1-based) line numbers inside hidden-test regions."""
+    hidden, inside = set(), False
+    for number, line in enumerate(source.splitlines(), 1):
+        if HIDDEN_BEGIN in line:
+            inside = True
+        elif HIDDEN_END in line:
+            inside = False
+        elif inside:
+            hidden.add(number)
+    return hidden
+
+
 def parse_calls(source: str, grade_id: str = "?") -> tuple[Call, ...]:
     """The check calls of a test cell of the lab's source (imports of authlab.checks and calls only)."""
+    hidden = _hidden_lines(source)
     labs: dict[str, str] = {}
     calls = []
     for statement in ast.parse(source).body:
@@ -165,7 +183,7 @@ def parse_calls(source: str, grade_id: str = "?") -> tuple[Call, ...]:
             raise ValueError(f"test cell {grade_id}: only `labN.check_x(name, ...)` calls can be judged from outside, "
                              f"not {ast.unparse(statement)[:80]!r}")
         args = tuple(_argument(arg, grade_id) for arg in call.args)
-        calls.append(Call(labs[call.func.value.id], call.func.attr, args))
+        calls.append(Call(labs[call.func.value.id], call.func.attr, args, statement.lineno in hidden))
     return tuple(calls)
 
 
@@ -205,20 +223,28 @@ def description(call: Call) -> str:
 
 
 def judge(session: Session, cell: TestCell, deadline: float = math.inf) -> CheckScore:
-    """Run the checks of one test cell against the session's kernel; full points only when all pass."""
-    score = CheckScore(cell.grade_id, 0.0, cell.points, description=description(cell.calls[0]) if cell.calls else "")
+    """Run the checks of one test cell against the session's kernel; full points only when all pass.
+
+    A hidden test's check keeps its verdict and its failure reason, never its ✔ lines: those
+    would tell the student what the hidden tests probe (nbgrader's feedback shows hidden tests
+    whole, jupyter/nbgrader#917; authlab's shows neither their source nor their passes).
+    """
+    shown = next((call for call in cell.calls if not call.hidden), None)
+    score = CheckScore(cell.grade_id, 0.0, cell.points, description=description(shown) if shown else
+                       ("hidden tests" if cell.calls else ""))
     if time.monotonic() > deadline:
         score.reason = "not checked: the checks of this notebook ran out of time (functions that never return?)"
         return score
-    output = io.StringIO()
+    output, call = io.StringIO(), None
     with judging(session), contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
         try:
             for call in cell.calls:
                 module = importlib.import_module(f"authlab.checks.{call.lab}")
                 args = [_resolve(session, kind, value) for kind, value in call.args]
-                getattr(module, call.check)(*args)
+                with contextlib.redirect_stdout(io.StringIO()) if call.hidden else contextlib.nullcontext():
+                    getattr(module, call.check)(*args)
         except AssertionError as error:
-            score.reason = f"{type(error).__name__}: {error}"
+            score.reason = f"{type(error).__name__}: {error}" + (" (a hidden test)" if call and call.hidden else "")
         except NameError as error:
             score.reason = f"NameError: {error} (did an answer cell above fail, or was it deleted?)"
         except (ChannelClosed, TimeoutError):

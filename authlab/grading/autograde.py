@@ -104,7 +104,7 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
         return _finish(result, started)
     try:
         submitted = _grade_cell_sources(notebook)
-        notebook, resources = _sanitize(notebook, student, job)
+        notebook, resources = sanitize(notebook, student, job.lab_id, job.notebook_id, job.db_url)
         result.problems += restored_notes(submitted, job)
     except Exception as error:
         result.problems.append(f"the notebook's cell structure could not be matched to the lab "
@@ -145,9 +145,9 @@ def _grade_cell_sources(notebook) -> dict[str, str]:
     return {grade_id: cell.source for grade_id, cell in _grade_cells(notebook).items()}
 
 
-def _sanitize(notebook, student: str, job: Job):
-    resources = {"nbgrader": {"notebook": job.notebook_id, "assignment": job.lab_id,
-                              "student": student, "db_url": job.db_url}}
+def sanitize(notebook, student: str, lab_id: str, notebook_id: str, db_url: str):
+    """``nbgrader autograde``'s sanitize steps, test cells restored from the gradebook at ``db_url``."""
+    resources = {"nbgrader": {"notebook": notebook_id, "assignment": lab_id, "student": student, "db_url": db_url}}
     steps = [ClearOutput(), DeduplicateIds(), OverwriteKernelspec(),
              OverwriteCells(add_missing_cells=True), CheckCellMetadata()]
     with _quiet_nbgrader():

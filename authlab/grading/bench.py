@@ -16,10 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from authlab.grading.gradebook import COURSE_ID
 from authlab.grading.grader import grade_all
 from authlab.grading.source import Lab
 
-COURSE_ID = "authlab"
+# nbgrader's feedback steps with its ClearHiddenTests between them: students' feedback shows no hidden-test source
+FEEDBACK_PREPROCESSORS = ("nbgrader.preprocessors.GetGrades", "nbgrader.preprocessors.ClearHiddenTests",
+                          "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor")
 
 
 def _nbgrader(course: Path, *args: str) -> None:
@@ -41,6 +44,7 @@ def nbgrader_course(lab: Lab, folder: Path, cell_timeout: int = 30) -> Path:
         "c = get_config()\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Execute.timeout = {cell_timeout}\n"
+        f"c.GenerateFeedback.preprocessors = {list(FEEDBACK_PREPROCESSORS)!r}\n"
     )
     _nbgrader(course, "generate_assignment", lab.id, "--force")
     return course

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from authlab import paths
-from authlab.grading import bench, sandbox
+from authlab.grading import bench, pids, sandbox
 from authlab.grading.grader import grade_all, submissions, write_csv, write_feedback
 from authlab.grading.source import UnknownLabError, all_labs, find_lab
 from authlab.paths import CourseNotFound
@@ -41,7 +41,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--course-dir", type=Path, help="the course folder with solutions/ (default: the current "
                         "folder or one above it)")
     parser.add_argument("--gradebook", metavar="DB_URL", help="also write the scores into this nbgrader gradebook, "
-                        "e.g. sqlite:///course/gradebook.db (after `nbgrader generate_assignment`)")
+                        "e.g. sqlite:///course/gradebook.db (after `nbgrader generate_assignment`), and the "
+                        "autograded/ notebooks that `nbgrader generate_feedback` and the formgrader read")
+    parser.add_argument("--autograded", type=Path, help="with --gradebook: the autograded/ folder to write (default: "
+                        "next to a SQLite gradebook, else in the current folder)")
     options = parser.parse_args(argv)
     if options.course_dir:
         os.environ[paths.ENVIRONMENT] = str(options.course_dir)
@@ -49,6 +52,8 @@ def main(argv: list[str]) -> int:
     if unsafe:
         print(f"authlab grade: NO SANDBOX ({unsafe}): the checks run in the students' own kernels, as in "
               "nbgrader, and a determined student can fool them; read surprising full marks yourself", flush=True)
+    elif pids.cap(sandbox.PROCESSES)[0] is None:
+        print(f"authlab grade: {pids.cap(sandbox.PROCESSES)[1]}", flush=True)
     try:
         lab = find_lab(options.lab)
     except (UnknownLabError, CourseNotFound) as error:
@@ -68,9 +73,11 @@ def main(argv: list[str]) -> int:
     write_csv(results, options.output)
     write_feedback(results, lab, feedback_dir)
     if options.gradebook:
-        from authlab.grading.gradebook import record
+        from authlab.grading.gradebook import default_folder, record
 
-        print(f"wrote {record(results, lab, options.gradebook)} scores into {options.gradebook}")
+        autograded = options.autograded or default_folder(options.gradebook)
+        print(f"wrote {record(results, lab, options.gradebook, autograded)} scores into {options.gradebook} "
+              f"and {len(results)} notebooks into {autograded}/")
     print(f"graded {len(results)} notebooks in {seconds:.1f} s ({len(results) / seconds:.2f}/s); "
           f"grades in {options.output}, feedback in {feedback_dir}/")
     for result in results:

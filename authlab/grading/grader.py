@@ -20,7 +20,7 @@ from tqdm import tqdm
 from authlab.checks import remote
 from authlab.grading import autograde, feedback, judge
 from authlab.grading import sandbox as sandbox_module
-from authlab.grading.autograde import IN_KERNEL, SANDBOX
+from authlab.grading.autograde import IN_KERNEL
 from authlab.grading.source import Lab, gradebook
 
 
@@ -103,7 +103,7 @@ def _pool(students: dict[str, Path], job: autograde.Job, workers: int, bar) -> t
 
 def _not_graded(student: str, path: Path, job: autograde.Job) -> autograde.Result:
     """The grader's worker died on this notebook, alone in its pool."""
-    result = autograde.Result(student, str(path), isolation=SANDBOX if job.runtime else IN_KERNEL)
+    result = autograde.Result(student, str(path), isolation=judge.isolation() if job.runtime else IN_KERNEL)
     result.problems.append("the grader's worker process died on this notebook; nothing could be graded")
     result.checks = autograde.zeros(job, "not graded")
     return result

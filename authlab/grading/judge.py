@@ -15,8 +15,14 @@ from pathlib import Path
 import nbformat
 
 from authlab.checks import remote
+from authlab.grading import pids
 from authlab.grading.autograde import SANDBOX, Job, Result, one_line, restored_notes, zeros
-from authlab.grading.sandbox import sandboxed
+from authlab.grading.sandbox import PROCESSES, sandboxed
+
+
+def isolation() -> str:
+    """The CSV's isolation column for a sandboxed submission: the sandbox and how its processes are capped."""
+    return f"{SANDBOX}; {pids.cap(PROCESSES)[1]}"
 
 
 def cells_to_run(notebook, job: Job) -> tuple[list[str], list[str]]:
@@ -49,7 +55,7 @@ def _test_sources(notebook) -> dict[str, str]:
 def grade(path: str | Path, student: str, job: Job) -> Result:
     """Grade ``path`` in a sandbox; never raises for anything the notebook contains."""
     started = time.perf_counter()
-    result = Result(student, str(path), isolation=SANDBOX)
+    result = Result(student, str(path), isolation=isolation())
     try:
         notebook = nbformat.read(path, as_version=4)
         cells, result.problems = cells_to_run(notebook, job)
@@ -71,5 +77,9 @@ def grade(path: str | Path, student: str, job: Job) -> Result:
             box.session.channel.timeout = job.cell_timeout
             deadline = time.monotonic() + job.notebook_timeout
             result.checks = [remote.judge(box.session, cell, deadline) for cell in job.test_cells]
+    if note := box.limit_note():  # known once the sandbox has ended
+        result.problems.append(note)
+    if box.cgroup is None and pids.cap(PROCESSES)[0] == "cgroup":
+        result.problems.append("no pids cgroup could be made for this sandbox: its processes were not capped")
     result.seconds = time.perf_counter() - started  # the sandbox and all its processes are gone by now
     return result

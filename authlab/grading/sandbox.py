@@ -36,6 +36,7 @@ import authlab
 from authlab.checks.channel import Channel
 from authlab.checks.remote import Session
 from authlab.checks.tunnel import Hub
+from authlab.grading.pids import Cgroup
 
 INSIDE = "/run/authlab"  # the checker's folder, as the sandbox sees it
 RUNTIME = "/opt/authlab-runtime"
@@ -172,9 +173,11 @@ _BOOT = (f"import sys; sys.path.insert(0, {RUNTIME!r}); sys.argv[0] = 'harness';
 class Sandbox:
     """A running sandbox: its process, and the checker's session with the harness once it connected."""
 
-    def __init__(self, process: subprocess.Popen, init_pid: int | None, folder: Path, hub: Hub):
-        self.process, self.init_pid, self.folder, self.hub = process, init_pid, folder, hub
+    def __init__(self, process: subprocess.Popen, init_pid: int | None, folder: Path, hub: Hub,
+                 cgroup: Cgroup | None = None):
+        self.process, self.init_pid, self.folder, self.hub, self.cgroup = process, init_pid, folder, hub, cgroup
         self.session: Session | None = None
+        self.refused_forks = 0  # forks the pids cgroup refused, read when the sandbox ends
         self.stderr_tail = b""
         self.problem = ""  # why the sandbox was stopped before its harness connected
 
@@ -197,6 +200,16 @@ class Sandbox:
         if self.init_pid is not None:
             _wait_gone(self.init_pid)
         self.hub.close()
+        if self.cgroup is not None:
+            self.refused_forks = self.cgroup.refused()
+            self.cgroup.remove()
+
+    def limit_note(self) -> str | None:
+        """A problem to report when the process limit was hit."""
+        if not self.refused_forks:
+            return None
+        return (f"the notebook hit the sandbox's limit of {self.cgroup.limit} processes "
+                f"({self.refused_forks} forks or threads refused)")
 
 
 def _wait_gone(pid: int, timeout: float = 10.0) -> None:
@@ -231,15 +244,21 @@ def sandboxed(cells: list[str], runtime: Path, cell_timeout: int, notebook_timeo
         hub = Hub(str(outside / "tunnel.sock"))
         info_r, info_w = os.pipe()
         progress_r, progress_w = os.pipe()
+        cgroup = Cgroup.create(PROCESSES)
+        args = command(runtime, outside, cell_timeout, notebook_timeout + 30, info_w, progress_w)
+        if cgroup is not None:  # join the cgroup before bwrap starts, so every process of the sandbox is born in it
+            args = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup.procs), *args]
         try:
-            process = subprocess.Popen(
-                command(runtime, outside, cell_timeout, notebook_timeout + 30, info_w, progress_w),
-                pass_fds=(info_w, progress_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE)
+            process = subprocess.Popen(args, pass_fds=(info_w, progress_w), stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except BaseException:
+            if cgroup is not None:
+                cgroup.remove()
+            raise
         finally:
             os.close(info_w)
             os.close(progress_w)
-        sandbox = Sandbox(process, _init_pid(info_r), outside, hub)
+        sandbox = Sandbox(process, _init_pid(info_r), outside, hub, cgroup)
         os.close(info_r)
         threading.Thread(target=_drain, args=(process.stderr, sandbox), daemon=True).start()
         try:

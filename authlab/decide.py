@@ -95,6 +95,7 @@ class Recommendation:
     article: str
     caveats: tuple[str, ...] = ()
     lessons: tuple[str, ...] = ()
+    labs: tuple[str, ...] = ()  # where to build it yourself (labs/)
 
     @property
     def title(self) -> str:
@@ -115,6 +116,8 @@ class Recommendation:
                      + ("" if self.agrees_with_article else " (the course differs, see above)"))
         if self.lessons:
             lines.append("See: " + ", ".join(self.lessons))
+        if self.labs:
+            lines.append("Build it: " + ", ".join(self.labs))
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -130,6 +133,8 @@ class Recommendation:
         parts.append(f"<b>The article's tree says:</b> {html.escape(self.article)} <i>({agree})</i>")
         if self.lessons:
             parts.append("<br><b>See:</b> " + ", ".join(f"<code>{html.escape(n)}</code>" for n in self.lessons))
+        if self.labs:
+            parts.append("<br><b>Build it:</b> " + ", ".join(f"<code>{html.escape(n)}</code>" for n in self.labs))
         return "<div>" + "".join(parts) + "</div>"
 
 
@@ -179,7 +184,8 @@ def recommend(answers: Answers) -> Recommendation:
     if not answers.outside_login:
         return recommendation
     return dataclasses.replace(recommendation, reasons=(*recommendation.reasons, _OIDC),
-                               lessons=(*recommendation.lessons, "09_oauth_oidc"))
+                               lessons=(*recommendation.lessons, "09_oauth_oidc"),
+                               labs=(*recommendation.labs, "lab5_oidc_client"))
 
 
 def _recommend(answers: Answers) -> Recommendation:
@@ -198,6 +204,7 @@ def _recommend(answers: Answers) -> Recommendation:
             article,
             (_SHORT_JWT, _CSRF, *big),
             ("03_jwt", "05_scaling_and_revocation"),
+            ("lab1_sessions", "lab2_jwt_header"),
         )
     if answers.microservices:
         return Recommendation(
@@ -208,6 +215,7 @@ def _recommend(answers: Answers) -> Recommendation:
             article,
             (_SHORT_JWT, *((_DENYLIST,) if answers.immediate_logout else ()), *big),
             ("03_jwt", "05_scaling_and_revocation", "06_attacks"),
+            ("lab2_jwt_header",),
         )
     if several and (answers.browser_app or answers.immediate_logout or answers.lots_of_user_data):
         wants = [reason for flag, reason in (
@@ -221,6 +229,7 @@ def _recommend(answers: Answers) -> Recommendation:
             article,
             (_CSRF,) if answers.browser_app else (),
             ("04_stateful_vs_stateless", "05_scaling_and_revocation", "07_measure"),
+            ("lab1_sessions", "lab4_compare"),
         )
     if several:
         return Recommendation(
@@ -230,6 +239,7 @@ def _recommend(answers: Answers) -> Recommendation:
             article,
             (_SHORT_JWT, "Sessions with a shared store would work as well; pick the one your team runs best"),
             ("03_jwt", "05_scaling_and_revocation"),
+            ("lab2_jwt_header",),
         )
     reasons = ["One server: the session store is a dict or a table next to the app, nothing to distribute"]
     if answers.immediate_logout:
@@ -245,6 +255,7 @@ def _recommend(answers: Answers) -> Recommendation:
         ((_CSRF,) if answers.browser_app else ())
         + (() if answers.immediate_logout else ("JWT would work too; what you give up is instant revocation",)),
         ("01_sessions", "02_cookies", "04_stateful_vs_stateless"),
+        ("lab1_sessions",),
     )
 
 

@@ -232,7 +232,8 @@ QUESTIONS: tuple[Question, ...] = (
         "well signed (09's aud and nonce attacks)."),
        ("iss, aud = its own client ID, exp, and the nonce it sent for this browser's login", True,
         "OIDC Core 3.1.3.7: the issuer, that the token is for this client, still valid, and an answer to "
-        "this login, not a replay. 09 validates each and shows the attacks that skip one."),
+        "this login, not a replay. 09 validates each and shows the attacks that skip one; in lab5 you write "
+        "the validation yourself."),
        ("Only that sub is an email address", False,
         "sub is an opaque identifier; it proves nothing about who sent the token."),
        ("That it can call the userinfo endpoint with it", False,

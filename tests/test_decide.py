@@ -2,6 +2,7 @@
 
 import dataclasses
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -127,4 +128,19 @@ def test_outside_login_points_to_lesson_09_and_keeps_the_approach():
     with_google = recommend(Answers(browser_app=True, outside_login=True))
     assert with_google.approach == plain.approach
     assert with_google.lessons[-1] == "09_oauth_oidc" and "backend-for-frontend" in with_google.reasons[-1]
-    assert "09_oauth_oidc" not in plain.lessons
+    assert with_google.labs[-1] == "lab5_oidc_client" and "Build it: " in str(with_google)
+    assert "09_oauth_oidc" not in plain.lessons and "lab5_oidc_client" not in plain.labs
+
+
+def test_every_recommendation_names_labs_that_exist():
+    """Where to build it: labs 1, 2, 4 and 5 (lab 3, a JWT in a browser's cookie, is never the course's advice)."""
+    root = Path(__file__).resolve().parents[1]
+    named = set()
+    for flags in itertools.product([False, True], repeat=len(QUESTIONS) - 1):
+        for servers in ("one", "several"):
+            fields = dict(zip([q.field for q in QUESTIONS if q.field != "servers"], flags, strict=True))
+            recommendation = recommend(Answers(servers=servers, **fields))
+            assert recommendation.labs, recommendation
+            named |= set(recommendation.labs)
+    released = {path.stem for path in (root / "labs").glob("lab*.ipynb")}
+    assert named <= released and released - named == {"lab3_jwt_cookie"}, named

@@ -1,4 +1,4 @@
-"""A teacher's install: the wheel (not editable) in a fresh venv grades a lab from the course folder, anywhere.
+"""A teacher's install: the wheel (not editable) in a fresh venv grades every lab from the course folder, anywhere.
 
 The venv gets this environment's dependencies through a path file and authlab only from
 the wheel, so nothing of the checkout is importable. The wheel holds no lab sources: from
@@ -73,3 +73,21 @@ def test_the_installed_grader_grades_a_lab_with_course_dir(teacher, tmp_path):
     rows = list(csv.DictReader(open(tmp_path / "grades.csv")))
     assert [(row["student"], row["total"], row["max"]) for row in rows] == [("alice", "22", "22")], rows[0]["problems"]
     assert rows[0]["isolation"].startswith("sandbox")
+
+
+SOLUTIONS = sorted((ROOT / "solutions").glob("lab*_*.ipynb"))
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda path: path.stem.split("_")[0])
+def test_the_installed_grader_grades_every_lab_to_full_marks(teacher, tmp_path, solution):
+    """Each lab's checks and sandbox runtime come from the wheel: nothing a lab needs is missing from it."""
+    authlab, _ = teacher
+    lab = solution.stem.split("_")[0]
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    shutil.copy(solution, downloads / "solved.ipynb")
+    done = _run(authlab, tmp_path, "grade", "--lab", lab, "--course-dir", str(ROOT), "downloads", "-o", "grades.csv")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (row,) = csv.DictReader(open(tmp_path / "grades.csv"))
+    assert row["total"] == row["max"] and float(row["max"]) > 0, (row["total"], row["max"], row["problems"])
+    assert row["isolation"].startswith("sandbox")

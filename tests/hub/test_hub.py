@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import pwd
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -129,7 +130,7 @@ def _as(user: str, hub, *command: str, cwd: str) -> str:
 
 
 @pytest.mark.skipif(not (ROOT / "solutions" / "lab1_sessions.ipynb").exists(), reason="lab1 not written yet")
-def test_release_submit_collect_autograde(hub, classroom):
+def test_release_submit_collect_grade_and_fetch_feedback(hub, classroom):
     solution = ROOT / "solutions" / "lab1_sessions.ipynb"
     teacher_home = Path(pwd.getpwnam(INSTRUCTOR).pw_dir)
     hub.give(INSTRUCTOR, solution, "course/source/lab1/lab1_sessions.ipynb")
@@ -148,9 +149,22 @@ def test_release_submit_collect_autograde(hub, classroom):
             _fill_answers(Path(home) / "lab1" / "lab1_sessions.ipynb", solution)
         _as(student, hub, "nbgrader", "submit", "lab1", cwd=home)
 
+    # INSTRUCTORS.md's walkthrough: authlab grade instead of nbgrader autograde, then nbgrader's own feedback steps
     _as(INSTRUCTOR, hub, "nbgrader", "collect", "lab1", cwd=course)
-    _as(INSTRUCTOR, hub, "nbgrader", "autograde", "lab1", "--create", "--force", cwd=course)
+    graded = _as(INSTRUCTOR, hub, "authlab", "grade", "--lab", "lab1", "--course-dir", str(ROOT), "submitted/",
+                 "-o", "authlab-grades.csv", "--gradebook", "sqlite:///gradebook.db", cwd=course)  # the course's clone
+    _as(INSTRUCTOR, hub, "nbgrader", "generate_feedback", "lab1", cwd=course)
+    _as(INSTRUCTOR, hub, "nbgrader", "release_feedback", "lab1", cwd=course)
     _as(INSTRUCTOR, hub, "nbgrader", "export", "--to", f"{course}/grades.csv", cwd=course)
     rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO(Path(course, "grades.csv").read_text()))}
-    assert float(rows[solver]["score"]) == float(rows[solver]["max_score"]) > 0
+    assert float(rows[solver]["score"]) == float(rows[solver]["max_score"]) > 0, graded
     assert float(rows[idle]["score"]) == 0
+    isolation = {row["student"]: row["isolation"] for row in csv.DictReader(open(Path(course, "authlab-grades.csv")))}
+    assert all(value.startswith("sandbox") for value in isolation.values()), isolation  # as the teacher, not root
+    maximum = float(rows[solver]["max_score"])
+    for student, score in ((solver, maximum), (idle, 0.0)):  # each fetches their own feedback, from their account
+        home = Path(pwd.getpwnam(student).pw_dir)
+        _as(student, hub, "nbgrader", "fetch_feedback", "lab1", cwd=str(home))
+        (page,) = (home / "lab1" / "feedback").glob("*/lab1_sessions.html")
+        shown = re.search(r"Score: ([\d.]+) / ([\d.]+)", re.sub(r"<[^>]+>", "", page.read_text()))
+        assert shown and (float(shown[1]), float(shown[2])) == (score, maximum), (student, shown)

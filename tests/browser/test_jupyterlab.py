@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))  # at collection: new lessons join by themselves
-LAB, SOLUTION = ROOT / "labs" / "lab1_sessions.ipynb", ROOT / "solutions" / "lab1_sessions.ipynb"
+LABS = sorted(path.stem for path in (ROOT / "solutions").glob("lab*_*.ipynb"))  # lab1_sessions, ...
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.MULTILINE)
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -92,25 +92,25 @@ def _printed(cell: dict) -> str:
     return "".join(out.get("text", "") for out in cell.get("outputs", []) if out["output_type"] == "stream")
 
 
-def _released_lab1(scratch: Path, solved: set[str] | None = None) -> tuple[nbformat.NotebookNode, Path]:
-    """The released lab1 with the solution typed into the answer cells in ``solved`` (all when None)."""
-    if not (LAB.is_file() and SOLUTION.is_file()):
-        pytest.skip(f"{LAB.relative_to(ROOT)} or {SOLUTION.relative_to(ROOT)} is not built yet")
-    student = nbformat.read(LAB, as_version=4)
+def _released(scratch: Path, name: str, solved: set[str] | None = None) -> tuple[nbformat.NotebookNode, Path]:
+    """The released lab ``name`` with the solution typed into the answer cells in ``solved`` (all when None)."""
+    released, solution = ROOT / "labs" / f"{name}.ipynb", ROOT / "solutions" / f"{name}.ipynb"
+    student = nbformat.read(released, as_version=4)
     answers = {_nbgrader(cell)["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
-               for cell in nbformat.read(SOLUTION, as_version=4).cells if _nbgrader(cell).get("solution")}
+               for cell in nbformat.read(solution, as_version=4).cells if _nbgrader(cell).get("solution")}
     answer_cells = [cell for cell in student.cells if _nbgrader(cell).get("solution")]
     assert answer_cells and {_nbgrader(cell)["grade_id"] for cell in answer_cells} <= set(answers)
     for cell in answer_cells:
         if solved is None or _nbgrader(cell)["grade_id"] in solved:
             cell.source = answers[_nbgrader(cell)["grade_id"]]  # what a learner who solved it would have typed
-    path = scratch / LAB.name
+    path = scratch / released.name
     nbformat.write(student, path)
     return student, path
 
 
-def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
-    student, path = _released_lab1(scratch)
+@pytest.mark.parametrize("name", LABS, ids=lambda name: name.split("_")[0])
+def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch, name):
+    student, path = _released(scratch, name)
     notebook = lab.open(path)
     cells = notebook.run_all()
     assert not notebook.errors(), "\n".join(map(str, notebook.errors()))
@@ -123,7 +123,7 @@ def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
     assert checks and not silent, f"check cells without a passing message: {silent}"
     points = sum(_nbgrader(student.cells[index]).get("points", 0) for index in checks)
     total = next(index for index, cell in enumerate(student.cells) if _nbgrader(cell).get("grade_id") == "total")
-    line = f"lab1: {points} of {points} points"
+    line = f"{name.split('_')[0]}: {points} of {points} points"
     assert line in printed(total), printed(total)
     shown = notebook.locator(".jp-OutputArea-output").filter(has_text=line)
     expect(shown).to_have_count(1)  # and the learner sees it
@@ -131,7 +131,7 @@ def test_lab_with_the_solution_filled_in_passes_every_check(lab, scratch):
 
 def test_run_all_on_a_partly_solved_lab_reaches_the_total_with_short_failures(lab, scratch):
     """Passwords done, the store and the app not yet: Run All runs every cell and the total shows 3 of 22."""
-    student, path = _released_lab1(scratch, solved={"answer_register"})
+    student, path = _released(scratch, "lab1_sessions", solved={"answer_register"})
     notebook = lab.open(path)
     cells = notebook.run_all(every_cell=True)
     checks = {_nbgrader(cell)["grade_id"]: cells[index] for index, cell in enumerate(student.cells)

@@ -85,7 +85,9 @@ def test_a_crashing_view_is_named_with_its_exception():
     def profile():
         raise NotImplementedError()
 
-    with pytest.raises(AssertionError, match=r"GET /profile crashed with NotImplementedError.*raise NotImpl"):
+    with pytest.raises(AssertionError, match=r"GET /profile crashed with NotImplementedError in profile\(\) "
+                                             r"\(status 500\); replace the `raise NotImplementedError\(\)` in "
+                                             r"profile\(\) with your code and run the cell of profile\(\) again"):
         authlab.checks.lab1.check_requires_session(app, lambda username, password: None)
 
 
@@ -101,6 +103,19 @@ def test_a_crash_is_one_line_in_the_failure_not_a_logged_traceback(caplog):
         authlab.checks.lab1.check_requires_session(app, lambda username, password: None)
     assert not [record for record in caplog.records if record.name == app.logger.name]
     assert not app.logger.disabled  # the app logs its errors again once the check is over
+
+
+def test_an_error_names_the_learners_function_it_came_from():
+    """create_app() failing in a helper a step above: the message says which function to finish."""
+    def discover(url):
+        raise NotImplementedError()
+
+    def register(username, password):
+        discover(username)
+
+    with pytest.raises(AssertionError, match=r"register\(\) raised NotImplementedError in discover\(\); replace "
+                                             r"the `raise NotImplementedError\(\)` in discover\(\)"):
+        authlab.checks.lab1.check_passwords_hashed(register, {})
 
 
 def test_a_student_function_that_raises_is_reported_not_propagated():

@@ -21,7 +21,7 @@ import requests
 
 import authlab
 from authlab.checks import _results, remote
-from authlab.checks.channel import RemoteApp
+from authlab.checks.channel import RemoteApp, raised_in
 
 REQUEST_TIMEOUT = 5.0
 
@@ -82,7 +82,8 @@ def call_student(function: Callable, *args, what: str | None = None):
     except CheckFailed:
         raise
     except Exception as error:
-        fail(f"{name} raised {_describe(error)}", _hint_for(error))
+        called = getattr(function, "__name__", None)
+        fail(f"{name} raised {_describe(error, called)}", _hint_for(error))
 
 
 def new_user(register: Callable, password: str | None = None) -> tuple[str, str]:
@@ -98,16 +99,26 @@ def wrong_credentials(username: str, password: str) -> dict[str, tuple[str, str]
             "an unknown user": (f"nobody-{secrets.token_hex(4)}", password)}
 
 
-def _describe(error: BaseException) -> str:
-    """``ValueError: first line of the message``, or just the type when there is no message."""
+def _where(error: BaseException) -> str | None:
+    """The learner's function the error was raised in (sent along by the kernel, or read off the traceback here)."""
+    return getattr(error, "raised_in", None) or raised_in(error)
+
+
+def _describe(error: BaseException, called: str | None = None) -> str:
+    """``ValueError: first line of the message in discover()``; the type alone when there is no message."""
     text = str(error).strip()
-    return f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
+    described = f"{type(error).__name__}: {text.splitlines()[0][:200]}" if text else type(error).__name__
+    where = _where(error)
+    return described + (f" in {where}()" if where and where != called else "")
 
 
 def _hint_for(error: BaseException) -> str:
+    where = _where(error)
+    cell = f"the cell of {where}()" if where else "that cell"
     if isinstance(error, NotImplementedError):
-        return "replace the `raise NotImplementedError()` in that cell with your code and run it again"
-    return "run that cell on its own and fix the error first"
+        place = f"{where}()" if where else "that cell"
+        return f"replace the `raise NotImplementedError()` in {place} with your code and run {cell} again"
+    return f"run {cell} on its own and fix the error first"
 
 
 class Probe:

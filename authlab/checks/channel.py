@@ -19,6 +19,7 @@ import builtins
 import itertools
 import json
 import math
+import os
 import socket
 import sys
 import threading
@@ -124,7 +125,7 @@ class Channel:
             if "after" in message:
                 reply["after"] = message["after"]
         except BaseException as error:  # noqa: BLE001 - everything the peer's call raised goes back to it
-            reply["error"] = [type(error).__name__, _message(error)]
+            reply["error"] = [type(error).__name__, _message(error), raised_in(error)]
         finally:
             reply["out"], reply["err"] = _CAPTURE.stop(output)
         try:
@@ -308,17 +309,38 @@ def _message(error: BaseException) -> str:
     return str(error)[:2000]
 
 
-def rebuild_exception(name: str, message: str) -> BaseException:
-    """A builtin exception of that name (so ``except ValueError`` works across), else a RemoteError."""
+_LIBRARIES = tuple({os.path.realpath(folder) + os.sep for folder in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                                                      os.path.dirname(os.path.dirname(__file__)))})
+
+
+def raised_in(error: BaseException) -> str | None:
+    """The learner's function an error came from: its innermost named frame outside Python, libraries and authlab."""
+    found, frame = None, error.__traceback__
+    while frame is not None:
+        code = frame.tb_frame.f_code
+        if not code.co_name.startswith("<") and not os.path.realpath(code.co_filename).startswith(_LIBRARIES):
+            found = code.co_name
+        frame = frame.tb_next
+    return found
+
+
+def rebuild_exception(name: str, message: str, where: str | None = None) -> BaseException:
+    """A builtin exception of that name (so ``except ValueError`` works across), else a RemoteError.
+
+    ``where`` (the learner's function it was raised in, ``raised_in``) is kept as its ``raised_in`` attribute.
+    """
     kind = getattr(builtins, str(name), None)
     if kind is SystemExit:
         return SystemExit(int(message) if message.lstrip("-").isdigit() else message)
+    error = None
     if isinstance(kind, type) and issubclass(kind, Exception) and kind.__module__ == "builtins":
         try:
-            return kind(message)
+            error = kind(message)
         except TypeError:  # exceptions whose constructor wants more than a message
             pass
-    return type(str(name)[:100] or "RemoteError", (RemoteError,), {})(message)
+    error = error or type(str(name)[:100] or "RemoteError", (RemoteError,), {})(message)
+    error.raised_in = str(where)[:100] if where else None
+    return error
 
 
 def _replay_output(reply: dict) -> None:

@@ -19,7 +19,7 @@ import sys
 import threading
 
 from authlab.checks import kernel_side, tunnel
-from authlab.checks.channel import Channel, Live
+from authlab.checks.channel import Channel, Live, raised_in
 
 
 class Harness:
@@ -88,7 +88,7 @@ def _record_crashes(app, crashes: list[list[str]]):
         return lambda: None
 
     def record(sender, exception, **extra):
-        crashes.append([type(exception).__name__, str(exception)[:500]])
+        crashes.append([type(exception).__name__, str(exception)[:500], raised_in(exception)])
 
     logger = getattr(app, "logger", None)
     was_disabled = getattr(logger, "disabled", None)

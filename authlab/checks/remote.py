@@ -105,7 +105,7 @@ class RemoteCrashes:
             crashes = self._channel.request("crashes", self._number, timeout=5)
         except Exception:
             return []
-        return [rebuild_exception(name, message) for name, message in crashes]
+        return [rebuild_exception(*crash) for crash in crashes]
 
     def clear(self) -> None:
         """The kernel keeps the list; a 5xx reports the newest crash."""

@@ -42,19 +42,25 @@ Send = Callable[[str], requests.Response]
 
 # The checks build and read tokens with their own few lines, not authlab.wire, on purpose: the checker
 # stays independent of the package code the labs use.
-def _b64(data: bytes) -> str:
+def b64url(data: bytes) -> str:
+    """base64url without padding, as JWS and PKCE write it (RFC 7515 §2, RFC 7636 §4.2)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def b64url_decode(text: str) -> bytes:
+    """The bytes of unpadded base64url; raises binascii.Error or ValueError for anything else."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def _b64_json(value: dict) -> str:
-    return _b64(json.dumps(value, separators=(",", ":")).encode())
+    return b64url(json.dumps(value, separators=(",", ":")).encode())
 
 
 def hs256(claims: dict, key: bytes, header: dict) -> str:
     """An HS256 token with ``header`` (alg set), signed by hand (PyJWT refuses some keys, such as short ones)."""
     signing_input = f"{_b64_json({**header, 'alg': ALGORITHM})}.{_b64_json(claims)}"
     signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{_b64(signature)}"
+    return f"{signing_input}.{b64url(signature)}"
 
 
 def claims_of(token: object, key, username: str) -> dict:
@@ -142,7 +148,7 @@ def refuses(send: Send, label: str, token: str, hint: str = VERIFY) -> None:
 def tampered(send: Send, token: str, username: str) -> None:
     """Change the payload (sub -> another user), keep header and signature."""
     header, payload, signature = token.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims = json.loads(b64url_decode(payload))
     claims["sub"] = "admin" if username != "admin" else "root"
     refuses(send, "a token whose payload was changed to another user", f"{header}.{_b64_json(claims)}.{signature}")
     ok("a token whose payload was changed to another user was refused with 401")
@@ -179,7 +185,7 @@ def _key_server(attacker_key: bytes, hits: list[str]) -> Flask:
     @app.get("/<path:path>")
     def anything(path: str):
         hits.append(path)
-        return {"keys": [{"kty": "oct", "kid": "attacker", "alg": ALGORITHM, "k": _b64(attacker_key)}]}
+        return {"keys": [{"kty": "oct", "kid": "attacker", "alg": ALGORITHM, "k": b64url(attacker_key)}]}
 
     return app
 
@@ -206,7 +212,7 @@ def key_headers(send: Send, key, template: Template) -> None:
                 forged_with(known, kid=str(PUBLIC_FILE)),
             f"kid=../../../../../..{PUBLIC_FILE}, signed with that file's content":
                 forged_with(known, kid=f"../../../../../..{PUBLIC_FILE}"),
-            "an embedded jwk header with the attacker's key": forged_with(mine, jwk={"kty": "oct", "k": _b64(mine)}),
+            "an embedded jwk header with the attacker's key": forged_with(mine, jwk={"kty": "oct", "k": b64url(mine)}),
             f"a jku header pointing at {site}/jwks.json": forged_with(mine, jku=f"{site}/jwks.json", kid="attacker"),
             f"an x5u header pointing at {site}/cert.pem": forged_with(mine, x5u=f"{site}/cert.pem"),
         }

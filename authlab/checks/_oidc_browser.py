@@ -7,7 +7,6 @@ browser back to; the browser then opens it. ``refused`` judges an answer that mu
 
 from __future__ import annotations
 
-import base64
 import binascii
 import dataclasses
 import zlib
@@ -16,6 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 
 from authlab.checks._core import REQUEST_TIMEOUT, Probe, fail, set_cookies
+from authlab.checks._jwt import b64url_decode
 
 DISCOVERY = "read the endpoints from {issuer}/.well-known/openid-configuration; never hard-code a path"
 
@@ -134,7 +134,7 @@ def readings(value: str) -> list[str]:
     found = [value, unquote(value)]
     for part in unquote(value).split("."):
         try:
-            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+            raw = b64url_decode(part)
         except (binascii.Error, ValueError):
             continue
         for data in (raw, _inflated(raw)):

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from flask import Flask, jsonify, redirect, request
 
 from authlab.checks._core import serving
+from authlab.checks._jwt import b64url
 
 ASYMMETRIC = ("ES256", "RS256")
 ID_TOKEN_LIFETIME = 300
@@ -91,8 +92,7 @@ class TokenRequest:
             return False
         if auth.params.get("code_challenge_method", "plain") == "S256":
             digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
-            return hmac.compare_digest(base64.urlsafe_b64encode(digest).rstrip(b"=").decode(),
-                                       auth.params["code_challenge"])
+            return hmac.compare_digest(b64url(digest), auth.params["code_challenge"])
         return hmac.compare_digest(verifier, auth.params["code_challenge"])
 
 

@@ -15,7 +15,6 @@ each refusal afterwards means what it says.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import re
 import secrets
@@ -28,6 +27,7 @@ import requests
 
 from authlab.checks import _oidc_browser as flow
 from authlab.checks._core import Probe, call_student, check, estimated_bits, fail, json_error, ok, serving, set_cookies
+from authlab.checks._jwt import b64url, b64url_decode
 from authlab.checks._oidc_browser import Browser
 from authlab.checks._op import SigningKey, TestProvider
 
@@ -224,14 +224,19 @@ def _forged(create_app: Callable, cases: dict[str, Callable], hint: str, algorit
     with _session(create_app, algorithm) as (op, rp):
         flow.signed_in(Browser(rp), op)
         for label, forge in cases.items():
-            browser = Browser(rp)
-            path = flow.authorize(op, flow.start(browser, op))
-            op.forge = forge
-            try:
-                answer = browser.get(path)
-            finally:
-                op.forge = None
-            flow.refused(browser, answer, f"a login whose ID token {label}", hint)
+            _refused_forgery(op, rp, forge, f"a login whose ID token {label}", hint)
+
+
+def _refused_forgery(op: TestProvider, rp: Probe, forge: Callable, what: str, hint: str) -> None:
+    """One login in a new browser whose ID token the provider forges with ``forge``: it must sign nobody in."""
+    browser = Browser(rp)
+    path = flow.authorize(op, flow.start(browser, op))
+    op.forge = forge
+    try:
+        answer = browser.get(path)
+    finally:
+        op.forge = None
+    flow.refused(browser, answer, what, hint)
 
 
 @check(LAB, points=2)
@@ -266,9 +271,9 @@ def check_iss(create_app: Callable) -> None:
 
 def _flipped(token: str) -> str:
     head, payload, signature = token.split(".")
-    raw = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    raw = bytearray(b64url_decode(signature))
     raw[len(raw) // 2] ^= 0x01
-    return f"{head}.{payload}.{base64.urlsafe_b64encode(bytes(raw)).rstrip(b'=').decode()}"
+    return f"{head}.{payload}.{b64url(bytes(raw))}"
 
 
 @check(LAB, points=2)
@@ -289,8 +294,8 @@ def check_alg_none(create_app: Callable) -> None:
     def unsigned(signature: bool) -> Callable:
         def forge(claims: dict, op: TestProvider) -> str:
             real = op.sign(claims)
-            head = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT","kid":"%s"}' % op.keys[0].kid.encode())
-            return f"{head.rstrip(b'=').decode()}.{real.split('.')[1]}.{real.split('.')[2] if signature else ''}"
+            head = b64url(b'{"alg":"none","typ":"JWT","kid":"%s"}' % op.keys[0].kid.encode())
+            return f"{head}.{real.split('.')[1]}.{real.split('.')[2] if signature else ''}"
         return forge
 
     _forged(create_app, {'has alg "none" and no signature': unsigned(False),
@@ -468,16 +473,10 @@ def check_key_rotation(create_app: Callable) -> None:
         browser = Browser(rp)
         flow.signed_in(browser, op, "a login signed with the provider's new key (kid "
                                     f"{op.keys[0].kid!r}, RS256, published after create_app ran)")
-        browser = Browser(rp)
-        path = flow.authorize(op, flow.start(browser, op))
-        op.forge = lambda claims, _op: old.sign(claims)
-        try:
-            answer = browser.get(path)
-        finally:
-            op.forge = None
-        flow.refused(browser, answer, "a login whose ID token was signed by the key the provider removed",
-                     "take the keys from the provider's JWKS when you validate (jwt.PyJWKClient refetches them when "
-                     "it meets a kid it does not know); never keep one key forever")
+        _refused_forgery(op, rp, lambda claims, _op: old.sign(claims),
+                         "a login whose ID token was signed by the key the provider removed",
+                         "take the keys from the provider's JWKS when you validate (jwt.PyJWKClient refetches "
+                         "them when it meets a kid it does not know); never keep one key forever")
     ok("after a key rotation the new key was fetched from the JWKS, and the removed one was refused")
 
 

@@ -5,7 +5,8 @@ import sys
 import uuid
 
 import pytest
-from flask import Flask, make_response, request
+from fakes import lab1_app
+from flask import Flask
 
 import authlab.checks
 from authlab.checks import _results, total
@@ -21,29 +22,7 @@ def _fresh_totals():
 
 def _app(httponly=True):
     """A minimal lab-1 app: enough for the cookie and no-session checks."""
-    passwords, sessions = {}, {}  # plaintext: these tests never run the hashing check
-    app = Flask(f"lab1-test-{secrets.token_hex(2)}")
-
-    def register(username, password):
-        passwords[username] = password
-
-    @app.post("/login")
-    def login():
-        data = request.get_json(silent=True) or {}
-        if passwords.get(data.get("username")) != data.get("password"):
-            return {"error": "wrong username or password"}, 401
-        session_id = secrets.token_urlsafe(32)
-        sessions[session_id] = data["username"]
-        response = make_response({"ok": True})
-        response.set_cookie("sid", session_id, httponly=httponly, samesite="Lax")
-        return response
-
-    @app.get("/profile")
-    def profile():
-        user = sessions.get(request.cookies.get("sid", ""))
-        return ({"message": f"Hello, {user}"}, 200) if user else ({"error": "log in first"}, 401)
-
-    return app, register
+    return lab1_app(httponly=httponly)
 
 
 def test_patches_in_the_kernel_do_not_reach_the_checker_process():

@@ -12,6 +12,7 @@ from time import time as imported_time
 import argon2
 import pytest
 import requests
+from fakes import lab1_app
 from flask import Flask, make_response
 
 import authlab.checks
@@ -269,31 +270,6 @@ def test_ids_no_twister_could_give_rule_cloning_out():
     assert not any(reading.predicts(later) for reading in _guessable.twister_readings(ids))
 
 
-def _session_app(make_id) -> tuple[Flask, dict]:
-    """A lab-1 app whose session IDs come from ``make_id()``: only the IDs can be wrong."""
-    from flask import request
-
-    app, users, sessions = Flask(f"ids-{secrets.token_hex(2)}"), {}, {}
-
-    @app.post("/login")
-    def login():
-        data = request.get_json()
-        if users.get(data["username"]) != data["password"]:
-            return {"error": "no"}, 401
-        session_id = make_id()
-        sessions[session_id] = data["username"]
-        response = make_response({"ok": True})
-        response.set_cookie("sid", session_id, httponly=True, samesite="Lax")
-        return response
-
-    @app.get("/profile")
-    def profile():
-        user = sessions.get(request.cookies.get("sid", ""))
-        return ({"message": f"Hello, {user}"}, 200) if user else ({"error": "no"}, 401)
-
-    return app, users
-
-
 def _hashed_counter():
     count = iter(range(1, 10**6))
     return lambda: hashlib.sha256(str(next(count)).encode()).hexdigest()
@@ -314,9 +290,9 @@ def _per_process_random():
 ], ids=["counter", "float-time", "private-random"])
 def test_the_session_id_check_names_how_ids_are_guessed(make_id, message):
     lab1 = authlab.checks.fresh("lab1")
-    app, users = _session_app(make_id())
+    app, register = lab1_app(make_id())
     with pytest.raises(AssertionError, match=re.escape(message)):
-        lab1.check_session_ids(app, users.__setitem__)
+        lab1.check_session_ids(app, register)
 
 
 def test_datetime_differences_are_whole_microseconds_perf_counter_ones_are_not():
